@@ -1,0 +1,116 @@
+// NDArray: a strided view over a Storage. Shape, strides (in elements) and an offset say which storage
+// elements the view holds. Values only: gradients live one layer up, in Autograd.
+namespace Engine.Tensors;
+
+public sealed partial class NDArray
+{
+    private readonly int[] _shape;
+    private readonly int[] _strides;
+
+    public Storage Storage { get; }
+    public int Offset { get; }
+    public ReadOnlySpan<int> Shape => _shape;
+    public ReadOnlySpan<int> Strides => _strides;
+    public int Rank => _shape.Length;
+    public int Size { get; }
+    public DType DType => Storage.DType;
+    public Device Device => Storage.Device;
+
+    /// <summary>Builds a view; the caller vouches that every index stays inside the storage.</summary>
+    internal NDArray(Storage storage, int[] shape, int[] strides, int offset)
+    {
+        Storage = storage;
+        _shape = shape;
+        _strides = strides;
+        Offset = offset;
+        Size = ShapeMath.NumElements(shape);
+    }
+
+    internal int[] ShapeArray => _shape;
+    internal int[] StridesArray => _strides;
+
+    public int Dim(int axis) => _shape[ShapeMath.NormalizeAxis("dim", axis, Rank)];
+
+    public int[] ShapeCopy() => (int[])_shape.Clone();
+
+    public string ShapeString => ShapeMath.Format(_shape);
+
+    /// <summary>True when the elements are laid out densely in row-major order.</summary>
+    public bool IsContiguous
+    {
+        get
+        {
+            int expected = 1;
+            for (int i = Rank - 1; i >= 0; i--)
+            {
+                if (_shape[i] == 1) continue;
+                if (_strides[i] != expected) return false;
+                expected *= _shape[i];
+            }
+            return true;
+        }
+    }
+
+    /// <summary>The contiguous span of this array's elements. Only valid when IsContiguous.</summary>
+    public Span<T> Span<T>() where T : unmanaged
+    {
+        if (!IsContiguous) throw new EngineException($"span: array of shape {ShapeString} is not contiguous; call Contiguous() first");
+        return Storage.Array<T>().AsSpan(Offset, Size);
+    }
+
+    public int StorageIndex(ReadOnlySpan<int> index)
+    {
+        if (index.Length != Rank)
+            throw new EngineException($"index: expected {Rank} indices for shape {ShapeString}, got {index.Length}");
+        int pos = Offset;
+        for (int i = 0; i < Rank; i++)
+        {
+            int k = index[i] < 0 ? index[i] + _shape[i] : index[i];
+            if (k < 0 || k >= _shape[i])
+                throw new EngineException($"index: index {index[i]} is out of range for axis {i} of size {_shape[i]} (shape {ShapeString})");
+            pos += k * _strides[i];
+        }
+        return pos;
+    }
+
+    /// <summary>Reads or writes one element, converting through double.</summary>
+    [System.Runtime.CompilerServices.IndexerName("At")]
+    public double this[params int[] index]
+    {
+        get => Storage.GetAsDouble(StorageIndex(index));
+        set => Storage.SetFromDouble(StorageIndex(index), value);
+    }
+
+    /// <summary>The single value of a one-element array.</summary>
+    public double Item()
+    {
+        if (Size != 1) throw new EngineException($"item: array of shape {ShapeString} has {Size} elements, not 1");
+        return Storage.GetAsDouble(Offset + LinearToOffset(0));
+    }
+
+    /// <summary>The storage offset (relative to Offset) of the element at row-major position linear.</summary>
+    internal int LinearToOffset(int linear)
+    {
+        int pos = 0;
+        for (int i = Rank - 1; i >= 0; i--)
+        {
+            int d = _shape[i];
+            pos += linear % d * _strides[i];
+            linear /= d;
+        }
+        return pos;
+    }
+
+    public T[] ToArray<T>() where T : unmanaged
+    {
+        if (DTypeInfo.Of<T>() != DType)
+            throw new EngineException($"to-array: array holds {DType.Name()}, asked for {typeof(T).Name}; convert with ToDType first");
+        return Contiguous().Span<T>().ToArray();
+    }
+
+    public float[] ToFloatArray() => ToDType(DType.Float32).ToArray<float>();
+    public double[] ToDoubleArray() => ToDType(DType.Float64).ToArray<double>();
+    public long[] ToLongArray() => ToDType(DType.Int64).ToArray<long>();
+
+    public override string ToString() => NDArrayFormatter.Format(this);
+}
