@@ -74,7 +74,7 @@ public class ReferenceBackend : IBackend
         var index = new int[x.Rank];
         for (int i = 0; i < x.Size; i++)
         {
-            Unravel(i, x.Shape, index);
+            ShapeMath.Unravel(i, x.Shape, index);
             int o = 0;
             for (int d = 0; d < x.Rank; d++) o = o * outShape[d] + (axes.Contains(d) ? 0 : index[d]);
             T v = src[x.Offset + x.LinearToOffset(i)];
@@ -96,7 +96,7 @@ public class ReferenceBackend : IBackend
         var index = new int[x.Rank];
         for (int o = 0; o < result.Size; o++)
         {
-            Unravel(o, outShape, index);
+            ShapeMath.Unravel(o, outShape, index);
             long best = 0;
             double bestValue = double.NaN;
             for (int k = 0; k < x.Shape[axis]; k++)
@@ -119,7 +119,7 @@ public class ReferenceBackend : IBackend
         var batchIndex = new int[batchShape.Length];
         for (int t = 0; t < batches; t++)
         {
-            Unravel(t, batchShape, batchIndex);
+            ShapeMath.Unravel(t, batchShape, batchIndex);
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < n; j++)
                 {
@@ -138,7 +138,7 @@ public class ReferenceBackend : IBackend
         var at = new int[x.Rank];
         for (int i = 0; i < result.Size; i++)
         {
-            Unravel(i, index.Shape, at);
+            ShapeMath.Unravel(i, index.Shape, at);
             long k = (long)index.Storage.GetAsDouble(index.StorageIndex(at));
             at[axis] = (int)k;
             result.Storage.SetFromDouble(i, x.Storage.GetAsDouble(x.StorageIndex(at)));
@@ -152,7 +152,7 @@ public class ReferenceBackend : IBackend
         var at = new int[target.Rank];
         for (int i = 0; i < index.Size; i++)
         {
-            Unravel(i, index.Shape, at);
+            ShapeMath.Unravel(i, index.Shape, at);
             double v = src.Storage.GetAsDouble(src.StorageIndex(at));
             at[axis] = (int)index.Storage.GetAsDouble(index.StorageIndex(at));
             int pos = result.StorageIndex(at);
@@ -167,7 +167,7 @@ public class ReferenceBackend : IBackend
         var at = new int[x.Rank];
         for (int i = 0; i < x.Size; i++)
         {
-            Unravel(i, x.Shape, at);
+            ShapeMath.Unravel(i, x.Shape, at);
             double v = x.Storage.GetAsDouble(x.StorageIndex(at));
             if (at[axis] > 0)
             {
@@ -192,15 +192,5 @@ public class ReferenceBackend : IBackend
         for (int i = 0; i < x.Size; i++)
             result.Storage.SetFromDouble(i, x.Storage.GetAsDouble(x.Offset + x.LinearToOffset(i)));
         return result;
-    }
-
-    /// <summary>Row-major position to multi-index.</summary>
-    protected static void Unravel(int linear, ReadOnlySpan<int> shape, int[] index)
-    {
-        for (int d = shape.Length - 1; d >= 0; d--)
-        {
-            index[d] = linear % shape[d];
-            linear /= shape[d];
-        }
     }
 }

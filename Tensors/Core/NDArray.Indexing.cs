@@ -31,7 +31,7 @@ public sealed partial class NDArray
     public NDArray Gather(int axis, NDArray index)
     {
         int a = ShapeMath.NormalizeAxis("gather", axis, Rank);
-        CheckIndex("gather", index, this, a, this);
+        CheckIndex("gather", index, this, a, null);
         return Backend.For("gather", this).Gather(this, a, index);
     }
 
@@ -65,17 +65,20 @@ public sealed partial class NDArray
         return indices.Reshape(view).Expand(target);
     }
 
-    private static void CheckIndex(string op, NDArray index, NDArray target, int axis, NDArray source)
+    /// <summary>The index must be int64 with the target's rank, no larger than the target off the axis,
+    /// and (for scatter) no larger than the source anywhere.</summary>
+    private static void CheckIndex(string op, NDArray index, NDArray target, int axis, NDArray? source)
     {
         if (index.DType != DType.Int64)
             throw EngineException.ForOp(op, $"index must be int64, got {index.DType.Name()}");
         RequireSameDevice(op, index, target);
-        if (index.Rank != target.Rank)
-            throw EngineException.ForOp(op, $"index of shape {index.ShapeString} must have the rank of {target.ShapeString}");
+        string shapes = $"index {index.ShapeString}, input {target.ShapeString}" + (source is null ? "" : $", source {source.ShapeString}");
+        if (index.Rank != target.Rank || (source is not null && source.Rank != index.Rank))
+            throw EngineException.ForOp(op, $"ranks differ ({shapes})");
         for (int d = 0; d < target.Rank; d++)
         {
-            if (source.Rank != index.Rank || index._shape[d] > source._shape[d] || (d != axis && index._shape[d] > target._shape[d]))
-                throw EngineException.ForOp(op, $"index shape {index.ShapeString} does not fit {target.ShapeString} (source {source.ShapeString}) on axis {d}");
+            if ((d != axis && index._shape[d] > target._shape[d]) || (source is not null && index._shape[d] > source._shape[d]))
+                throw EngineException.ForOp(op, $"index does not fit on axis {d} ({shapes})");
         }
         CheckIndexRange(op, index, target._shape[axis], $"axis {axis} of shape {target.ShapeString}");
     }

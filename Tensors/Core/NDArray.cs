@@ -40,6 +40,7 @@ public sealed partial class NDArray
     {
         get
         {
+            if (Size == 0) return true;
             int expected = 1;
             for (int i = Rank - 1; i >= 0; i--)
             {

@@ -108,6 +108,16 @@ public static class ShapeMath
         return result.ToArray();
     }
 
+    /// <summary>Row-major position to multi-index.</summary>
+    public static void Unravel(int linear, ReadOnlySpan<int> shape, Span<int> index)
+    {
+        for (int d = shape.Length - 1; d >= 0; d--)
+        {
+            index[d] = linear % shape[d];
+            linear /= shape[d];
+        }
+    }
+
     public static string Format(ReadOnlySpan<int> shape)
     {
         var sb = new System.Text.StringBuilder("[");
