@@ -7,6 +7,7 @@ namespace Engine.Autograd;
 public static class Anomaly
 {
     [ThreadStatic] private static int _depth;
+    [ThreadStatic] private static bool _inBackward;
 
     public static bool IsEnabled => _depth > 0;
 
@@ -16,9 +17,19 @@ public static class Anomaly
         return new Scope();
     }
 
+    /// <summary>Runs an op's backward with forward checks off, so a NaN is blamed on that op, not on
+    /// the ops its backward is written with.</summary>
+    internal static T InBackward<T>(Func<T> backward)
+    {
+        bool saved = _inBackward;
+        _inBackward = true;
+        try { return backward(); }
+        finally { _inBackward = saved; }
+    }
+
     internal static void CheckForward(string op, NDArray value)
     {
-        if (IsEnabled && HasNonFinite(value))
+        if (IsEnabled && !_inBackward && HasNonFinite(value))
             throw new EngineException($"anomaly: op '{op}' produced NaN or infinity in its forward output of shape {value.ShapeString}");
     }
 

@@ -46,7 +46,7 @@ internal static class BackwardEngine
         var node = tensor.GradFn!;
         var backward = node.Backward
             ?? throw new EngineException($"backward: the graph through op '{node.Op}' was already freed by an earlier backward; pass retainGraph: true to the first call");
-        var inputGrads = backward(grad, tensor);
+        var inputGrads = Anomaly.IsEnabled ? Anomaly.InBackward(() => backward(grad, tensor)) : backward(grad, tensor);
         if (!retainGraph) node.Backward = null;
         if (inputGrads.Length != node.Inputs.Length)
             throw new InvalidOperationException($"op '{node.Op}' returned {inputGrads.Length} gradients for {node.Inputs.Length} inputs");
