@@ -1,0 +1,46 @@
+// The `engine` command-line program: dispatches to the train and bench commands. A user mistake
+// (bad argument, missing file, bad shape) prints one line and a usage hint and exits 2; no stack trace.
+using Engine.Tensors;
+
+namespace Engine.Training.Cli;
+
+public static class Program
+{
+    private const string Usage = """
+        usage: engine <command> [options]
+
+        commands:
+          train    train the default model on generated data and print the loss curve
+          bench    benchmarks (bench gemm ...)
+
+        run `engine <command> --help` for a command's options
+        """;
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "train" => TrainCommand.Run(Arguments.Tail(args)),
+                _ => throw new UsageException($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"engine: {e.Message}");
+            Console.Error.WriteLine("run `engine --help` for usage");
+            return 2;
+        }
+        catch (EngineException e)
+        {
+            Console.Error.WriteLine($"engine: {e.Message}");
+            return 2;
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace Engine.Training; public static class Program { public static int Main(string[] a){ System.Console.WriteLine("hi"); return 0;} }
