@@ -106,7 +106,7 @@ public class ElementwiseAgreementTests
         Assert.Equal([0, 1, 1, 0, 1, 1, 1, 1, 1], Flat(a.Binary(BinaryOp.Ge, b)));
         Assert.Equal([2, 2, 3, 2, 2, 3, 1, 2, 3], Flat(a.Maximum(b)));
         Assert.Equal([1, 2, 2, 1, 2, 2, 1, 1, 1], Flat(a.Minimum(b)));
-        Assert.Equal([-1, 0, 1], Flat(2 - a));
+        Assert.Equal([1, 0, -1], Flat(2 - a));
         Assert.Equal([2, 1, 2.0 / 3], Flat(2 / a));
         Assert.Equal([2, 4, 6], Flat(2 * a));
         Assert.Equal([5, 6, 7], Flat(a + 4));
