@@ -31,10 +31,11 @@ public sealed partial class CpuBackend
         var kept = Enumerable.Range(0, x.Rank).Where(d => !axes.Contains(d));
         var trailing = x.Permute([.. kept, .. axes]).Contiguous();
         var src = trailing.Storage.Array<T>();
+        int start = trailing.Offset;
         var dst = result.Span<T>().ToArray();
         Parallelism.For(dst.Length, reduced, o =>
         {
-            var row = src.AsSpan(o * reduced, reduced);
+            var row = src.AsSpan(start + o * reduced, reduced);
             dst[o] = op switch
             {
                 ReduceOp.Sum => TensorPrimitives.Sum<T>(row),

@@ -31,7 +31,7 @@ public sealed partial class NDArray
     public NDArray Gather(int axis, NDArray index)
     {
         int a = ShapeMath.NormalizeAxis("gather", axis, Rank);
-        CheckIndex("gather", index, this, a, null);
+        CheckIndex("gather", index, this, a, source: null);
         return Backend.For("gather", this).Gather(this, a, index);
     }
 
@@ -65,20 +65,22 @@ public sealed partial class NDArray
         return indices.Reshape(view).Expand(target);
     }
 
-    /// <summary>The index must be int64 with the target's rank, no larger than the target off the axis,
-    /// and (for scatter) no larger than the source anywhere.</summary>
+    /// <summary>index must fit target on every axis but axis, and fit source (when there is one) on every axis.</summary>
     private static void CheckIndex(string op, NDArray index, NDArray target, int axis, NDArray? source)
     {
         if (index.DType != DType.Int64)
             throw EngineException.ForOp(op, $"index must be int64, got {index.DType.Name()}");
         RequireSameDevice(op, index, target);
-        string shapes = $"index {index.ShapeString}, input {target.ShapeString}" + (source is null ? "" : $", source {source.ShapeString}");
-        if (index.Rank != target.Rank || (source is not null && source.Rank != index.Rank))
-            throw EngineException.ForOp(op, $"ranks differ ({shapes})");
+        if (index.Rank != target.Rank)
+            throw EngineException.ForOp(op, $"index of shape {index.ShapeString} must have the rank of {target.ShapeString}");
         for (int d = 0; d < target.Rank; d++)
         {
-            if ((d != axis && index._shape[d] > target._shape[d]) || (source is not null && index._shape[d] > source._shape[d]))
-                throw EngineException.ForOp(op, $"index does not fit on axis {d} ({shapes})");
+            bool fitsSource = source is null || (source.Rank == index.Rank && index._shape[d] <= source._shape[d]);
+            if (!fitsSource || (d != axis && index._shape[d] > target._shape[d]))
+            {
+                string sourceShape = source is null ? "" : $" (source {source.ShapeString})";
+                throw EngineException.ForOp(op, $"index shape {index.ShapeString} does not fit {target.ShapeString}{sourceShape} on axis {d}");
+            }
         }
         CheckIndexRange(op, index, target._shape[axis], $"axis {axis} of shape {target.ShapeString}");
     }

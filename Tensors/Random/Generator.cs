@@ -1,6 +1,9 @@
 // A seeded random stream built on Philox. Its whole state is (seed, offset): each draw of n values
 // consumes a fixed range of counters starting at offset and then advances it, so saving and restoring
 // those two numbers resumes the exact same sequence.
+using System.Numerics;
+using System.Numerics.Tensors;
+
 namespace Engine.Tensors;
 
 public sealed class Generator
@@ -21,8 +24,16 @@ public sealed class Generator
     {
         RequireFloat("uniform", dtype);
         var result = NDArray.Empty(shape, dtype);
-        if (dtype == DType.Float32) FillUnitFloats(result.Span<float>(), (float)low, (float)(high - low));
-        else FillUnitDoubles(result.Span<double>(), low, high - low);
+        if (dtype == DType.Float32)
+        {
+            FillUnitFloats(result.Span<float>(), (float)low, (float)(high - low));
+            KeepBelow(result.Span<float>(), (float)low, (float)high);
+        }
+        else
+        {
+            FillUnitDoubles(result.Span<double>(), low, high - low);
+            KeepBelow(result.Span<double>(), low, high);
+        }
         return result;
     }
 
@@ -124,6 +135,13 @@ public sealed class Generator
             if (i + 1 < dst.Length) dst[i + 1] = low + scale * Philox.ToUnitDouble(c, d);
         }
         Offset = start + (ulong)((dst.Length + 1) / 2);
+    }
+
+    /// <summary>low + scale * u rounds up to high when high's spacing is coarse; such values become the
+    /// largest one below high, so draws stay in [low, high).</summary>
+    private static void KeepBelow<T>(Span<T> values, T low, T high) where T : IFloatingPointIeee754<T>
+    {
+        if (high > low) TensorPrimitives.Min(values, T.BitDecrement(high), values);
     }
 
     private static void RequireFloat(string op, DType dtype)

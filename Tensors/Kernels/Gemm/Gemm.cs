@@ -17,6 +17,7 @@ public static class Gemm
     public static void Multiply<T>(int m, int n, int k, T[] a, MatrixView A, T[] b, MatrixView B, T[] c, MatrixView C)
         where T : unmanaged, INumber<T>
     {
+        if (m == 0 || n == 0) return;
         Parallelism.For(m, (long)n * k, i =>
         {
             if (C.ColStride == 1 && B.ColStride == 1)
