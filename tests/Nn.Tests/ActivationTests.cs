@@ -85,4 +85,13 @@ public class ActivationTests
         Activations.Relu(x).Sum().Backward();
         Assert.Equal(0, x.Grad!.ToDoubleArray()[0]);
     }
+
+    [Fact]
+    public void ActivationLayerWrapsTheFunction()
+    {
+        var x = Tensor.FromArray((double[])Inputs.Clone(), Inputs.Length);
+        Assert.Equal(Activations.Silu(x).ToDoubleArray(), Activation.Named("silu").Forward(x).ToDoubleArray());
+        Assert.Empty(new Activation(Activations.Relu).Parameters());
+        Assert.Throws<EngineException>(() => Activation.Named("swish2"));
+    }
 }

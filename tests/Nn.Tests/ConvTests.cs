@@ -8,9 +8,9 @@ namespace Engine.Nn.Tests;
 
 public class ConvTests
 {
-    private static double[] NaiveConv1d(NDArray x, NDArray w, NDArray? b, int stride, int padLeft, int padRight, int dilation, int groups)
+    internal static double[] NaiveConv1d(NDArray x, NDArray w, NDArray? b, int stride, int padLeft, int padRight, int dilation, int groups)
     {
-        int n = x.Dim(0), cin = x.Dim(1), length = x.Dim(2), cout = w.Dim(0), cg = w.Dim(1), k = w.Dim(2);
+        int n = x.Dim(0), length = x.Dim(2), cout = w.Dim(0), cg = w.Dim(1), k = w.Dim(2);
         int outLength = (length + padLeft + padRight - dilation * (k - 1) - 1) / stride + 1;
         var y = new List<double>();
         for (int s = 0; s < n; s++)
@@ -27,11 +27,10 @@ public class ConvTests
                         }
                     y.Add(acc);
                 }
-        _ = cin;
         return [.. y];
     }
 
-    private static double[] NaiveConv2d(NDArray x, NDArray w, NDArray b, int stride, int padH, int padW, int dilation, int groups)
+    internal static double[] NaiveConv2d(NDArray x, NDArray w, NDArray b, int stride, int padH, int padW, int dilation, int groups)
     {
         int n = x.Dim(0), height = x.Dim(2), width = x.Dim(3), cout = w.Dim(0), cg = w.Dim(1), kh = w.Dim(2), kw = w.Dim(3);
         int outH = (height + 2 * padH - dilation * (kh - 1) - 1) / stride + 1, outW = (width + 2 * padW - dilation * (kw - 1) - 1) / stride + 1;
