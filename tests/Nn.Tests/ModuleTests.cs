@@ -100,4 +100,15 @@ public class ModuleTests
         Assert.Equal([4, 2], net.Forward(x).Shape.ToArray());
         TestUtil.AssertLayerGradients(net, x);
     }
+
+    [Fact]
+    public void SecondDerivativesFlowThroughLayers()
+    {
+        // Curvature methods (K-FAC, DKS) differentiate gradients, so the composites must support double backward.
+        var rng = new Generator(6);
+        var net = new Sequential(new Linear(3, 4, rng, dtype: DType.Float64), Activation.Named("gelu_tanh"), new RMSNorm(4, dtype: DType.Float64));
+        Tensor[] inputs = [TestUtil.RandomLeaf([2, 3], 7), .. net.Parameters()];
+        var result = GradCheck.CheckSecondOrder(xs => net.Forward(xs[0]), inputs, new GradCheckOptions(Eps: 1e-5, Atol: 1e-4, Rtol: 1e-3));
+        Assert.True(result.Passed, result.ToString());
+    }
 }
