@@ -97,21 +97,33 @@ public abstract class Optimizer
         }
         if (!state.Scalars.TryGetValue("step", out double step))
             throw new EngineException($"{OptimizerName}: state has no 'step' scalar");
+        // Check every scalar before changing anything, so a bad state leaves this optimizer as it was.
+        foreach (var (key, value) in state.Scalars) ApplyScalar(key, value, apply: false);
         _buffers.Clear();
         foreach (var (key, value) in state.Tensors) _buffers[key] = value.Clone();
         _parameterSteps.Clear();
         StepCount = (long)step;
-        foreach (var (key, value) in state.Scalars)
+        foreach (var (key, value) in state.Scalars) ApplyScalar(key, value, apply: true);
+    }
+
+    private void ApplyScalar(string key, double value, bool apply)
+    {
+        if (key == "step") return;
+        if (key.StartsWith("group.", StringComparison.Ordinal))
         {
-            if (key == "step") continue;
-            if (key.StartsWith("group.", StringComparison.Ordinal)) RestoreGroupScalar(key, value);
-            else if (key.EndsWith(".step", StringComparison.Ordinal))
-            {
-                OwnerOf(key);
-                _parameterSteps[key[..^5]] = (long)value;
-            }
-            else throw new EngineException($"{OptimizerName}: unknown state scalar '{key}'");
+            var parts = key.Split('.');
+            if (parts.Length != 3 || !int.TryParse(parts[1], out int index) || index < 0 || index >= Groups.Count || parts[2] is not ("lr" or "weight_decay"))
+                throw new EngineException($"{OptimizerName}: state scalar '{key}' names no setting of a parameter group (there are {Groups.Count})");
+            if (!apply) return;
+            if (parts[2] == "lr") Groups[index].LearningRate = value;
+            else Groups[index].WeightDecay = value;
         }
+        else if (key.EndsWith(".step", StringComparison.Ordinal))
+        {
+            OwnerOf(key);
+            if (apply) _parameterSteps[key[..^5]] = (long)value;
+        }
+        else throw new EngineException($"{OptimizerName}: unknown state scalar '{key}'");
     }
 
     private Tensor OwnerOf(string key)
@@ -119,18 +131,5 @@ public abstract class Optimizer
         int dot = key.LastIndexOf('.');
         if (dot > 0 && _byName.TryGetValue(key[..dot], out var parameter)) return parameter;
         throw new EngineException($"{OptimizerName}: state entry '{key}' names no parameter of this optimizer");
-    }
-
-    private void RestoreGroupScalar(string key, double value)
-    {
-        var parts = key.Split('.');
-        if (parts.Length != 3 || !int.TryParse(parts[1], out int index) || index < 0 || index >= Groups.Count)
-            throw new EngineException($"{OptimizerName}: state scalar '{key}' names no parameter group (there are {Groups.Count})");
-        switch (parts[2])
-        {
-            case "lr": Groups[index].LearningRate = value; break;
-            case "weight_decay": Groups[index].WeightDecay = value; break;
-            default: throw new EngineException($"{OptimizerName}: unknown group setting '{key}'");
-        }
     }
 }

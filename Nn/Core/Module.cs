@@ -49,7 +49,7 @@ public abstract class Module
         foreach (var entry in NamedParameters()) yield return entry.Value;
     }
 
-    public IEnumerable<KeyValuePair<string, Module>> NamedChildren() => _children;
+    public IReadOnlyList<KeyValuePair<string, Module>> NamedChildren() => _children.AsReadOnly();
 
     /// <summary>The parameter with the given hierarchical name.</summary>
     public Tensor GetParameter(string name)

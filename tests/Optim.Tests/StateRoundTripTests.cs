@@ -89,5 +89,9 @@ public class StateRoundTripTests
         state.Tensors.Clear();
         state.Tensors["0.w.exp_avg"] = NDArray.Zeros([2, 2]);
         Assert.Contains("[3, 4]", Assert.Throws<EngineException>(() => optimizer.LoadState(state)).Message);
+        state.Tensors.Clear();
+        state.Scalars["group.5.lr"] = 1;
+        Assert.Contains("group.5.lr", Assert.Throws<EngineException>(() => optimizer.LoadState(state)).Message);
+        Assert.Equal(0.05, optimizer.Groups[0].LearningRate);
     }
 }
