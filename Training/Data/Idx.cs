@@ -21,7 +21,7 @@ public static class Idx
         if (pixels.Length > 0)
         {
             var values = images.Span<float>();
-            for (int i = 0; i < pixels.Length; i++) values[i] = pixels[i] * (1f / 255f);
+            for (int i = 0; i < pixels.Length; i++) values[i] = pixels[i] / 255f;
         }
         return images;
     }
@@ -87,15 +87,17 @@ public static class Idx
         int rank = (int)(expectedMagic & 0xFF);
         Span<byte> head = stackalloc byte[4 + 4 * 3];
         var header = head[..(4 + 4 * rank)];
-        if (ReadUpTo(stream, header) < header.Length)
-            throw new EngineException($"{path}: IDX {kind} file is truncated: the header needs {header.Length} bytes");
-
-        uint magic = BinaryPrimitives.ReadUInt32BigEndian(header);
-        if (magic != expectedMagic)
+        // The magic comes first so that a wrong kind of file is named as such, not as a truncated one.
+        int magicBytes = ReadUpTo(stream, header[..4]);
+        uint magic = magicBytes == 4 ? BinaryPrimitives.ReadUInt32BigEndian(header) : 0;
+        if (magicBytes == 4 && magic != expectedMagic)
         {
             string hint = magic == ImagesMagic ? " (an images file)" : magic == LabelsMagic ? " (a labels file)" : "";
             throw new EngineException($"{path}: bad IDX magic 0x{magic:X8}{hint}, expected 0x{expectedMagic:X8} for {kind}");
         }
+        if (magicBytes < 4 || ReadUpTo(stream, header[4..]) < header.Length - 4)
+            throw new EngineException($"{path}: IDX {kind} file is truncated: the header needs {header.Length} bytes");
+
         var dims = new int[rank];
         long count = 1;
         for (int i = 0; i < rank; i++)
