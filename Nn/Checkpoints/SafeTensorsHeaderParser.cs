@@ -2,6 +2,7 @@
 // shapes, element counts, offsets, and that the tensors tile the byte buffer exactly (no holes, no overlap).
 using System.Text.Json;
 using System.Text.Unicode;
+using Engine.Tensors;
 
 namespace Engine.Nn.Checkpoints;
 
@@ -152,11 +153,11 @@ internal static class SafeTensorsHeaderParser
         if (!offsetsUsable) allOffsetsUsable = false;
         if (dtype is null || checkedShape is null || !offsetsUsable) return null;
 
-        long expectedBytes = (long)Count(checkedShape) * dtype.Value.SizeInBytes();
+        long expectedBytes = (long)ShapeMath.NumElements(checkedShape) * dtype.Value.SizeInBytes();
         if (end - begin != expectedBytes)
         {
             problems.Add($"{where}: data_offsets [{begin}, {end}] span {end - begin} bytes, but {dtype.Value.FormatName()} " +
-                         $"with shape {Engine.Tensors.ShapeMath.Format(checkedShape)} needs {expectedBytes}");
+                         $"with shape {ShapeMath.Format(checkedShape)} needs {expectedBytes}");
         }
         return new SafeTensorEntry(name, dtype.Value, checkedShape, begin, end);
     }
@@ -212,12 +213,14 @@ internal static class SafeTensorsHeaderParser
         return ok ? result : null;
     }
 
-    /// <summary>The shape as int dims, or null when it cannot be an engine tensor (dims or count too large).</summary>
+    /// <summary>
+    /// The shape as int dims, or null when the engine cannot hold it. Like ShapeMath.NumElements, the running
+    /// product must stay within int range at every step, so [huge, huge, 0] is refused too.
+    /// </summary>
     private static int[]? CheckShape(string where, ulong[] shape, ProblemList problems)
     {
         var dims = new int[shape.Length];
-        UInt128 count = 1;
-        bool countOverflowed = false;
+        long count = 1;
         for (int i = 0; i < shape.Length; i++)
         {
             if (shape[i] > int.MaxValue)
@@ -226,22 +229,14 @@ internal static class SafeTensorsHeaderParser
                 return null;
             }
             dims[i] = (int)shape[i];
-            count *= shape[i];
-            if (count > int.MaxValue) countOverflowed = true;
-        }
-        if (countOverflowed && count != 0)
-        {
-            problems.Add($"{where}: shape {Engine.Tensors.ShapeMath.Format(dims)} has more than {int.MaxValue} elements");
-            return null;
+            count *= dims[i];
+            if (count > int.MaxValue)
+            {
+                problems.Add($"{where}: shape [{string.Join(", ", shape)}] has more than {int.MaxValue} elements");
+                return null;
+            }
         }
         return dims;
-    }
-
-    private static int Count(int[] shape)
-    {
-        long n = 1;
-        foreach (int d in shape) n *= d;
-        return (int)n;
     }
 
     private static void CheckCoverage(List<(string Name, long Begin, long End)> spans, long bufferLength, ProblemList problems)

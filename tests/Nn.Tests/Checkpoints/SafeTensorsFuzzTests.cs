@@ -100,6 +100,7 @@ public class SafeTensorsFuzzTests
         { "huge square shape", "{\"a\":{\"dtype\":\"F32\",\"shape\":[2147483647,2147483647],\"data_offsets\":[0,16]}}" },
         { "product wraps 64 bits", "{\"a\":{\"dtype\":\"F64\",\"shape\":[4294967296,4294967296,16],\"data_offsets\":[0,0]}}" },
         { "zero times huge", "{\"a\":{\"dtype\":\"F32\",\"shape\":[0,99999999999],\"data_offsets\":[0,0]}}" },
+        { "product wraps 128 bits", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1073741824,1073741824,1073741824,1073741824,1073741824],\"data_offsets\":[0,0]}}" },
         { "negative offsets", "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[-16,0]}}" },
         { "offsets beyond the file", "{\"a\":{\"dtype\":\"F32\",\"shape\":[268435456],\"data_offsets\":[0,1073741824]}}" },
         { "offsets beyond u64", "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,1e30]}}" },

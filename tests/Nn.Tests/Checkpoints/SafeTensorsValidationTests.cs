@@ -148,8 +148,19 @@ public class SafeTensorsValidationTests
         Assert.Contains("more than 2147483647 elements", ReadFails(SafeTensorsBytes.Build(square, 4)).Message);
         string wraps = "{" + Entry("a", "F32", "[4294967296, 4294967296, 1]", 0, 0) + "}";
         Assert.Contains("above the engine's limit", ReadFails(SafeTensorsBytes.Build(wraps, 0)).Message);
+        string zeroAfterHuge = "{" + Entry("a", "F32", "[2147483647, 2147483647, 0]", 0, 0) + "}";
+        Assert.Contains("more than 2147483647 elements", ReadFails(SafeTensorsBytes.Build(zeroAfterHuge, 0)).Message);
         string beyondU64 = "{" + Entry("a", "F32", "[18446744073709551616]", 0, 0) + "}";
         Assert.Contains("must be a non-negative integer", ReadFails(SafeTensorsBytes.Build(beyondU64, 0)).Message);
+    }
+
+    [Fact]
+    public void ZeroSizedTensorsWithLargeDimensionsLoad()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("wide.safetensors");
+        File.WriteAllBytes(path, SafeTensorsBytes.Build("{" + Entry("a", "F32", "[0, 2147483647]", 0, 0) + "}", 0));
+        Assert.Equal([0, int.MaxValue], SafeTensors.Read(path)["a"].ShapeCopy());
     }
 
     [Fact]
