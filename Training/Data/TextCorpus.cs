@@ -92,11 +92,10 @@ public sealed class TextCorpus : IDisposable
             files.Add(file);
             foreach (var document in documents)
             {
-                bool toValidation = UnitInterval(document.ContentHash ^ options.SplitSeed) < options.ValidationFraction;
-                var (list, tokens) = toValidation ? (validation, validationTokens) : (train, trainTokens);
-                list.Add(new CorpusDocument(fileIndex, document.ByteStart, document.ByteLength, tokens));
-                if (toValidation) validationTokens += document.ByteLength + 1;
-                else trainTokens += document.ByteLength + 1;
+                if (UnitInterval(document.ContentHash ^ options.SplitSeed) < options.ValidationFraction)
+                    Append(validation, ref validationTokens, fileIndex, document);
+                else
+                    Append(train, ref trainTokens, fileIndex, document);
             }
         }
         if (train.Count + validation.Count == 0)
@@ -107,6 +106,13 @@ public sealed class TextCorpus : IDisposable
             throw new EngineException($"corpus '{path}': empty corpus, {why}");
         }
         return new TextCorpus(path, files.ToArray(), skipped, train, validation);
+    }
+
+    /// <summary>Adds the document to a split; its BOS token goes at the split's current end.</summary>
+    private static void Append(List<CorpusDocument> split, ref long splitTokens, int fileIndex, ScannedDocument document)
+    {
+        split.Add(new CorpusDocument(fileIndex, document.ByteStart, document.ByteLength, splitTokens));
+        splitTokens += document.ByteLength + 1;
     }
 
     private static List<string> ListFiles(string path)

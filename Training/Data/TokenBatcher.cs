@@ -17,9 +17,6 @@ public sealed record TokenBatch(NDArray Tokens, NDArray Positions)
     public NDArray Targets => Tokens.Slice(1, 1, Tokens.Dim(1));
 }
 
-/// <summary>Where a batcher stands. The other fields identify the batcher it came from, so a mismatch is caught.</summary>
-public readonly record struct BatcherState(ulong Seed, long WindowCount, int SequenceLength, long Epoch, long NextWindow);
-
 public sealed class TokenBatcher
 {
     // Epoch e shuffles with Philox blocks from e * 2^31 under the seed. A permutation of n windows uses

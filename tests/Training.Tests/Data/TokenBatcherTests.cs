@@ -110,6 +110,22 @@ public sealed class TokenBatcherTests : IDisposable
     }
 
     [Fact]
+    public void StateSurvivesACheckpointMetadataMap()
+    {
+        var batcher = new TokenBatcher(_corpus.Train, 2, 5, seed: ulong.MaxValue);
+        Take(batcher, 9);
+        var metadata = batcher.State.ToMetadata();
+        Assert.Equal("18446744073709551615", metadata["data.seed"]);
+        Assert.Equal(batcher.State, BatcherState.FromMetadata(metadata));
+
+        metadata.Remove("data.epoch");
+        metadata["data.next_window"] = "-3";
+        var error = Assert.Throws<EngineException>(() => BatcherState.FromMetadata(metadata));
+        Assert.Contains("missing 'data.epoch'", error.Message);
+        Assert.Contains("'data.next_window' is '-3'", error.Message);
+    }
+
+    [Fact]
     public void RestoringAForeignStateIsAnEngineException()
     {
         var state = new TokenBatcher(_corpus.Train, 3, 5, seed: 9).State;
