@@ -1,4 +1,4 @@
-// The `engine` command-line program: dispatches to the train and bench commands. A user mistake
+// The `engine` command-line program: dispatches to the train, sample, eval and bench commands. A user mistake
 // (bad argument, missing file, bad shape) prints one line and a usage hint and exits 2; no stack trace.
 using Engine.Tensors;
 
@@ -10,8 +10,9 @@ public static class Program
         usage: engine <command> [options]
 
         commands:
-          train    train the default model on generated data and print the loss curve
-          bench    benchmarks (bench gemm ...)
+          train    train a language model (the default model on the embedded corpus, with no options)
+          sample   continue a prompt with a trained model
+          eval     loss and bits per byte of a trained model
 
         run `engine <command> --help` for a command's options
         """;
@@ -28,6 +29,8 @@ public static class Program
             return args[0] switch
             {
                 "train" => TrainCommand.Run(Arguments.Tail(args)),
+                "sample" => SampleCommand.Run(Arguments.Tail(args)),
+                "eval" => EvalCommand.Run(Arguments.Tail(args)),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

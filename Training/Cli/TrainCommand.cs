@@ -1,24 +1,35 @@
-// `engine train`: runs the default training job and prints its loss curve.
-using System.Diagnostics;
+// `engine train`: trains a language model on the embedded default corpus or the user's text, writing a
+// run folder (config.json, metrics.jsonl, curves.svg, checkpoint.safetensors), then prints samples.
 using System.Globalization;
-using Engine.Training.Experiments;
+using Engine.Training.Lm;
+using Engine.Training.Reporting;
 
 namespace Engine.Training.Cli;
 
 public static class TrainCommand
 {
-    private const string Help = """
+    private static readonly string Help = $"""
         usage: engine train [options]
 
-        Trains a tanh MLP on a generated three-class spiral (full batch, SGD with momentum) and prints
-        the loss curve and training accuracy.
+        Trains a byte-level language model and prints samples from it. With no options it trains the
+        default model on the embedded default corpus (this project's docs and source) for about two minutes.
 
         options:
-          --steps N        training steps (default 1500)
-          --hidden N       hidden width (default 64)
-          --lr X           learning rate (default 0.2)
-          --seed N         data and initialisation seed (default 1)
-          --log-every N    print a line every N steps (default 100)
+          --data PATH            a UTF-8 text file or folder to train on (default: the embedded corpus)
+          --model NAME           model preset: {string.Join(", ", ModelCatalog.Names)} (default {ModelCatalog.DefaultPreset})
+          --steps N              optimizer steps; also the length of the cosine schedule (default 20000)
+          --time SECONDS         stop after this much training time, 0 for no limit (default 120)
+          --batch N              sequences per batch (default 8)
+          --seq N                tokens per sequence (default 64)
+          --lr X                 peak learning rate (default 0.003)
+          --warmup N             linear warm-up steps, at most --steps (default 50)
+          --eval-every N         evaluate every N steps (default 100)
+          --checkpoint-every N   checkpoint every N steps (default 200)
+          --seed N               seed for initialisation and data order (default 1)
+          --run DIR              run folder (default runs/<model>)
+          --resume PATH          continue from a checkpoint file or run folder; --steps and --time may change
+          --stop-at N            end this invocation after step N (with a checkpoint); resume later
+          --sample-length N      bytes per sample printed at the end (default 240; 0 for none)
         """;
 
     public static int Run(string[] args)
@@ -29,42 +40,63 @@ public static class TrainCommand
             Console.WriteLine(Help);
             return 0;
         }
-        var config = new SpiralConfig(
-            Steps: a.Int("steps", 1500, 1, 1_000_000),
-            Hidden: a.Int("hidden", 64, 1, 4096),
-            LearningRate: a.Double("lr", 0.2, 0, 100),
-            Seed: (ulong)a.Int("seed", 1, 0));
-        int logEvery = a.Int("log-every", 100, 1);
+        string? resume = a.String("resume");
+        LmCheckpoint? checkpoint = null;
+        var config = new LmRunConfig();
+        if (resume is not null)
+        {
+            resume = ResolveCheckpoint(resume);
+            checkpoint = LmCheckpoint.Load(resume);
+            config = checkpoint.Config;
+        }
+        else
+        {
+            string? data = a.String("data");
+            if (data is not null && !File.Exists(data) && !Directory.Exists(data))
+                throw new UsageException($"train: --data {data}: no such file or folder");
+            config = config with
+            {
+                Data = data is null ? null : Path.GetFullPath(data),
+                Model = a.String("model") ?? config.Model,
+                BatchSize = a.Int("batch", config.BatchSize, 1, 4096),
+                SequenceLength = a.Int("seq", config.SequenceLength, 1, 1 << 20),
+                LearningRate = a.Double("lr", config.LearningRate, 1e-12, 10),
+                MinLearningRate = Math.Min(config.MinLearningRate, a.Double("lr", config.LearningRate, 1e-12, 10)),
+                WarmupSteps = a.Int("warmup", config.WarmupSteps, 0),
+                EvalEvery = a.Int("eval-every", config.EvalEvery, 1),
+                CheckpointEvery = a.Int("checkpoint-every", config.CheckpointEvery, 1),
+                Seed = (ulong)a.Int("seed", (int)config.Seed, 0),
+            };
+        }
+        config = config with
+        {
+            Steps = a.Int("steps", config.Steps, 1),
+            TimeLimitSeconds = a.Double("time", config.TimeLimitSeconds, 0, 1e7),
+        };
+        string runDir = a.String("run") ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", config.Model));
+        int sampleLength = a.Int("sample-length", 240, 0, 100_000);
+        int? stopAt = a.Has("stop-at") ? a.Int("stop-at", 0, 1) : null;
         a.RejectUnknown();
 
-        Console.WriteLine($"training a {config.Hidden}-wide MLP on {config.PointsPerClass * config.Classes} spiral points for {config.Steps} steps");
-        var clock = Stopwatch.StartNew();
-        var curve = new List<double>();
-        SpiralStep? last = null;
-        foreach (var step in SpiralMlp.Train(config))
-        {
-            last = step;
-            curve.Add(step.Loss);
-            if (step.Step % logEvery == 0 || step.Step == 1 || step.Step == config.Steps)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"step {step.Step,6}  loss {step.Loss,8:F4}  accuracy {step.Accuracy,6:P1}"));
-        }
-        Console.WriteLine($"loss curve: {Sparkline(curve, 60)}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done in {clock.Elapsed.TotalSeconds:F1} s; final loss {last!.Loss:F4}, accuracy {last.Accuracy:P1}"));
+        var result = LmTrainer.Run(config, runDir, Progress.ForConsole(logEvery: 50), checkpoint, resume, stopAt);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"run folder {runDir}: config.json, metrics.jsonl, curves.svg, {LmTrainer.CheckpointFile}"));
+        if (result.ValidationLoss is { } v)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final validation loss {v:F4} nats/byte = {LmObjective.BitsPerByte(v):F3} bits/byte"));
+        if (sampleLength > 0)
+            foreach (var (prompt, seed) in new[] { ("The ", 1UL), ("public static ", 2UL) })
+            {
+                Console.WriteLine($"--- sample (prompt \"{prompt}\", temperature 0.8) ---");
+                Console.WriteLine(prompt + TextSampler.Continue(result.Model, prompt, sampleLength, new SamplingOptions(Seed: seed)));
+            }
         return 0;
     }
 
-    /// <summary>The curve resampled to width points and drawn with block characters (high = tall).</summary>
-    private static string Sparkline(List<double> values, int width)
+    /// <summary>A checkpoint file, or a run folder holding one.</summary>
+    public static string ResolveCheckpoint(string path)
     {
-        const string bars = "▁▂▃▄▅▆▇█";
-        double min = values.Min(), max = values.Max();
-        var chars = new char[Math.Min(width, values.Count)];
-        for (int i = 0; i < chars.Length; i++)
-        {
-            double v = values[(int)((long)i * values.Count / chars.Length)];
-            int level = max > min ? (int)Math.Round((v - min) / (max - min) * (bars.Length - 1)) : 0;
-            chars[i] = bars[level];
-        }
-        return new string(chars);
+        string file = Directory.Exists(path) ? LmTrainer.CheckpointPath(path) : path;
+        if (!File.Exists(file)) throw new UsageException($"no checkpoint at {file}");
+        return file;
     }
 }

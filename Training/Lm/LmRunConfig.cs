@@ -1,0 +1,76 @@
+// The settings of one language-model training run. Saved as config.json in the run folder and inside
+// every checkpoint, so `--resume`, `sample` and `eval` rebuild exactly the same model and data stream.
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Engine.Tensors;
+
+namespace Engine.Training.Lm;
+
+public sealed record LmRunConfig
+{
+    /// <summary>A model preset name (see ModelCatalog).</summary>
+    public string Model { get; init; } = ModelCatalog.DefaultPreset;
+
+    /// <summary>A UTF-8 file or folder; null trains on the embedded default corpus.</summary>
+    public string? Data { get; init; }
+
+    public int BatchSize { get; init; } = 8;
+    public int SequenceLength { get; init; } = 64;
+
+    /// <summary>Optimizer steps; the run may stop earlier at TimeLimitSeconds.</summary>
+    public int Steps { get; init; } = 20_000;
+
+    /// <summary>Wall-clock budget in seconds (0: none). A time-limited run stops after the step that crosses it.</summary>
+    public double TimeLimitSeconds { get; init; } = 120;
+
+    public double LearningRate { get; init; } = 3e-3;
+    public double MinLearningRate { get; init; } = 3e-4;
+    public int WarmupSteps { get; init; } = 50;
+    public double WeightDecay { get; init; } = 0.01;
+    public double GradClip { get; init; } = 1.0;
+    public int EvalEvery { get; init; } = 100;
+    public int EvalBatches { get; init; } = 8;
+    public int CheckpointEvery { get; init; } = 200;
+    public ulong Seed { get; init; } = 1;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static LmRunConfig FromJson(string json, string source)
+    {
+        try
+        {
+            return (JsonSerializer.Deserialize<LmRunConfig>(json, Json) ?? throw new EngineException($"{source}: empty run config")).Validated(source);
+        }
+        catch (JsonException e)
+        {
+            throw new EngineException($"{source}: invalid run config: {e.Message}");
+        }
+    }
+
+    /// <summary>Checks every setting and names the first bad one.</summary>
+    public LmRunConfig Validated(string source)
+    {
+        void Require(bool ok, string what)
+        {
+            if (!ok) throw new EngineException($"{source}: {what}");
+        }
+        Require(BatchSize >= 1, $"batch size must be at least 1, got {BatchSize}");
+        Require(SequenceLength >= 1, $"sequence length must be at least 1, got {SequenceLength}");
+        Require(Steps >= 1, $"steps must be at least 1, got {Steps}");
+        Require(TimeLimitSeconds >= 0, $"time limit must be non-negative, got {TimeLimitSeconds}");
+        Require(LearningRate > 0 && MinLearningRate >= 0 && MinLearningRate <= LearningRate, $"need 0 <= min lr <= lr and lr > 0, got {MinLearningRate} and {LearningRate}");
+        Require(WarmupSteps >= 0, $"warm-up steps must be non-negative, got {WarmupSteps}");
+        Require(WeightDecay >= 0, $"weight decay must be non-negative, got {WeightDecay}");
+        Require(GradClip > 0, $"gradient clip must be positive, got {GradClip}");
+        Require(EvalEvery >= 1 && EvalBatches >= 1 && CheckpointEvery >= 1, "eval-every, eval-batches and checkpoint-every must be at least 1");
+        ModelCatalog.Describe(Model);
+        return this;
+    }
+}

@@ -1,0 +1,79 @@
+// The CLI as a user meets it: help for every command, and one line plus exit code 2 for any mistake.
+using Engine.Training.Cli;
+using Engine.Training.Tests.Data;
+using Xunit;
+
+namespace Engine.Training.Tests.Cli;
+
+[CollectionDefinition("Console", DisableParallelization = true)]
+public class ConsoleCollection;
+
+[Collection("Console")]
+public class CliTests
+{
+    [Theory]
+    [InlineData(new[] { "train", "--steps", "abc" }, "--steps must be an integer")]
+    [InlineData(new[] { "train", "--bogus", "1" }, "unknown option --bogus")]
+    [InlineData(new[] { "train", "--lr" }, "--lr needs a value")]
+    [InlineData(new[] { "train", "--data", "/no/such/place" }, "no such file or folder")]
+    [InlineData(new[] { "train", "--model", "nope", "--time", "1" }, "unknown preset 'nope'")]
+    [InlineData(new[] { "train", "--resume", "/no/such/checkpoint.safetensors" }, "no checkpoint at")]
+    [InlineData(new[] { "sample" }, "--checkpoint is required")]
+    [InlineData(new[] { "eval", "--checkpoint", "/nowhere" }, "no checkpoint at")]
+    [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
+    public void UserMistakesGiveOneLineAndExitCode2(string[] args, string expected)
+    {
+        var (code, _, stderr) = Capture(() => Program.Main(args));
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Theory]
+    [InlineData("train")]
+    [InlineData("sample")]
+    [InlineData("eval")]
+    public void EveryCommandHasHelp(string command)
+    {
+        var (code, stdout, _) = Capture(() => Program.Main([command, "--help"]));
+        Assert.Equal(0, code);
+        Assert.Contains($"usage: engine {command}", stdout);
+    }
+
+    [Fact]
+    public void TrainSampleEvalAndResumeFromTheCommandLine()
+    {
+        using var dir = new TempDirectory();
+        string corpus = Path.Combine(dir.Path, "text.txt");
+        File.WriteAllText(corpus, string.Concat(Enumerable.Repeat("the quick brown fox jumps over the lazy dog. ", 200)));
+        string run = Path.Combine(dir.Path, "run");
+        string[] common = ["--data", corpus, "--run", run, "--model", "bigram", "--steps", "20", "--time", "0", "--batch", "2", "--seq", "16", "--eval-every", "10"];
+        var (code, stdout, stderr) = Capture(() => Program.Main(["train", .. common, "--stop-at", "10", "--sample-length", "0"]));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("stopping at step 10", stdout);
+        (code, stdout, stderr) = Capture(() => Program.Main(["train", "--resume", run, "--sample-length", "30"]));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("resumed from", stdout);
+        Assert.Contains("--- sample", stdout);
+        (code, stdout, stderr) = Capture(() => Program.Main(["sample", "--checkpoint", run, "--prompt", "the ", "--length", "20"]));
+        Assert.True(code == 0, stderr);
+        Assert.StartsWith("the ", stdout);
+        (code, stdout, stderr) = Capture(() => Program.Main(["eval", "--checkpoint", run, "--split", "train", "--batches", "2"]));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("bits/byte", stdout);
+    }
+
+    private static (int Code, string Stdout, string Stderr) Capture(Func<int> run)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try { return (run(), stdout.ToString(), stderr.ToString()); }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+}
