@@ -1,0 +1,88 @@
+// Packing for the GotoBLAS/BLIS GEMM: copies a block of A into MR-row slivers and a panel of B into
+// NR-column slivers, laid out in the order the micro-kernel reads them (one contiguous stream each).
+// Packing reads through the operands' strides, so transposed (swapped strides) and broadcast (zero
+// stride) operands cost no extra copy; partial slivers are padded with zeros so every tile is full.
+using System.Runtime.CompilerServices;
+
+namespace Engine.Tensors;
+
+internal static unsafe class GemmPacking
+{
+    /// <summary>Packs the rows x depth block at src (element (i, p) at src[i*rowStride + p*colStride]) as
+    /// slivers of sliverRows rows: sliver s holds, for each p, rows s*sliverRows.. in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackA<T>(T* src, nint rowStride, nint colStride, int rows, int depth, int sliverRows, T* dst)
+        where T : unmanaged
+    {
+        for (int i0 = 0; i0 < rows; i0 += sliverRows)
+        {
+            int live = Math.Min(sliverRows, rows - i0);
+            T* block = src + i0 * rowStride;
+            if (colStride == 1)
+            {
+                // Row-major A: read each row contiguously, write it with stride sliverRows.
+                for (int r = 0; r < live; r++)
+                {
+                    T* row = block + r * rowStride;
+                    T* to = dst + r;
+                    for (int p = 0; p < depth; p++) to[p * sliverRows] = row[p];
+                }
+            }
+            else
+            {
+                for (int p = 0; p < depth; p++)
+                {
+                    T* column = block + p * colStride;
+                    T* to = dst + p * sliverRows;
+                    for (int r = 0; r < live; r++) to[r] = column[r * rowStride];
+                }
+            }
+            if (live < sliverRows)
+                for (int p = 0; p < depth; p++)
+                    new Span<T>(dst + p * sliverRows + live, sliverRows - live).Clear();
+            dst += sliverRows * depth;
+        }
+    }
+
+    /// <summary>Packs the depth x cols panel at src (element (p, j) at src[p*rowStride + j*colStride]) as
+    /// slivers of sliverCols columns: sliver s holds, for each p, columns s*sliverCols.. in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackB<T>(T* src, nint rowStride, nint colStride, int depth, int cols, int sliverCols, T* dst)
+        where T : unmanaged
+    {
+        for (int j0 = 0; j0 < cols; j0 += sliverCols)
+        {
+            int live = Math.Min(sliverCols, cols - j0);
+            T* panel = src + j0 * colStride;
+            if (colStride == 1)
+            {
+                // Row-major B: each k step of the sliver is one contiguous run.
+                for (int p = 0; p < depth; p++)
+                    new ReadOnlySpan<T>(panel + p * rowStride, live).CopyTo(new Span<T>(dst + p * sliverCols, live));
+            }
+            else if (rowStride == 1)
+            {
+                // Column-major B (a transposed operand): read each column contiguously.
+                for (int j = 0; j < live; j++)
+                {
+                    T* column = panel + j * colStride;
+                    T* to = dst + j;
+                    for (int p = 0; p < depth; p++) to[p * sliverCols] = column[p];
+                }
+            }
+            else
+            {
+                for (int p = 0; p < depth; p++)
+                {
+                    T* row = panel + p * rowStride;
+                    T* to = dst + p * sliverCols;
+                    for (int j = 0; j < live; j++) to[j] = row[j * colStride];
+                }
+            }
+            if (live < sliverCols)
+                for (int p = 0; p < depth; p++)
+                    new Span<T>(dst + p * sliverCols + live, sliverCols - live).Clear();
+            dst += sliverCols * depth;
+        }
+    }
+}
