@@ -9,9 +9,13 @@ namespace Engine.Tensors;
 
 internal static unsafe class MicroKernelsAvx512
 {
+    // Offsets (in elements) of the last element of a tile row, so the prefetch reaches a row's last line.
+    private const int FloatRowEnd = 31, DoubleRowEnd = 15;
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Float6x32(int kc, float* a, float* b, float* c, nint ldc, bool accumulate)
     {
+        PrefetchTile(c, ldc, FloatRowEnd);
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -49,6 +53,7 @@ internal static unsafe class MicroKernelsAvx512
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Double6x16(int kc, double* a, double* b, double* c, nint ldc, bool accumulate)
     {
+        PrefetchTile(c, ldc, DoubleRowEnd);
         Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -81,6 +86,19 @@ internal static unsafe class MicroKernelsAvx512
         StoreRow(c + 3 * ldc, c30, c31, accumulate);
         StoreRow(c + 4 * ldc, c40, c41, accumulate);
         StoreRow(c + 5 * ldc, c50, c51, accumulate);
+    }
+
+    /// <summary>Asks for the C tile's lines while the k loop runs, so its load (or the store's read for
+    /// ownership) does not stall at the end; each row spans at most three lines.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchTile<T>(T* c, nint ldc, int rowEnd) where T : unmanaged
+    {
+        for (int row = 0; row < 6; row++, c += ldc)
+        {
+            Sse.Prefetch0(c);
+            Sse.Prefetch0(c + rowEnd / 2);
+            Sse.Prefetch0(c + rowEnd);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
