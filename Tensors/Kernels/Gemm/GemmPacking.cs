@@ -4,6 +4,7 @@
 // stride) operands cost no extra copy; partial slivers are padded with zeros so every tile is full.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Engine.Tensors;
 
@@ -19,18 +20,15 @@ internal static unsafe class GemmPacking
         {
             int live = Math.Min(sliverRows, rows - i0);
             T* block = src + i0 * rowStride;
-            if (colStride == 1)
+            if (colStride == 1 && live == GemmPackingAvx.SliverRows && sliverRows == GemmPackingAvx.SliverRows && Avx.IsSupported
+                && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
             {
-                // Row-major A: read each row contiguously, write it with stride sliverRows.
-                for (int r = 0; r < live; r++)
-                {
-                    T* row = block + r * rowStride;
-                    T* to = dst + r;
-                    for (int p = 0; p < depth; p++) to[p * sliverRows] = row[p];
-                }
+                if (typeof(T) == typeof(float)) GemmPackingAvx.SixRows((float*)block, rowStride, depth, (float*)dst);
+                else GemmPackingAvx.SixRows((double*)block, rowStride, depth, (double*)dst);
             }
             else
             {
+                // Reading the sliver's rows side by side keeps several memory streams in flight.
                 for (int p = 0; p < depth; p++)
                 {
                     T* column = block + p * colStride;
