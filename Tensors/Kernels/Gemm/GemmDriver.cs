@@ -91,14 +91,14 @@ internal static unsafe class GemmDriver
                 {
                     int kc = Math.Min(kernel.KC, k - kStart);
                     T* bPanel = pb + B.Offset + (nint)kStart * B.RowStride + (nint)(col0 + jc) * B.ColStride;
-                    GemmPacking.PackB(bPanel, B.RowStride, B.ColStride, kc, nc, kernel.Cols, packB);
                     for (int ic = 0; ic < rows; ic += kernel.MC)
                     {
                         int mc = Math.Min(kernel.MC, rows - ic);
                         T* aBlock = pa + A.Offset + (nint)(row0 + ic) * A.RowStride + (nint)kStart * A.ColStride;
                         GemmPacking.PackA(aBlock, A.RowStride, A.ColStride, mc, kc, kernel.Rows, packA);
                         T* cBlock = pc + C.Offset + (nint)(row0 + ic) * C.RowStride + (nint)(col0 + jc) * C.ColStride;
-                        MacroKernel(kernel, mc, nc, kc, packA, packB, cBlock, C.RowStride, C.ColStride, kStart > 0, tile);
+                        var unpackedB = new StridedPanel<T>(ic == 0 ? bPanel : null, B.RowStride, B.ColStride);
+                        MacroKernel(kernel, mc, nc, kc, packA, packB, unpackedB, cBlock, C.RowStride, C.ColStride, kStart > 0, tile);
                     }
                 }
             }
@@ -107,9 +107,11 @@ internal static unsafe class GemmDriver
 
     /// <summary>Runs the micro-kernel over every tile of an mc x nc block from packed A and B. Full tiles of
     /// a unit-column-stride C are written in place; edge tiles and other layouts go through a small
-    /// temporary tile, so no kernel ever needs masked loads or stores.</summary>
+    /// temporary tile, so no kernel ever needs masked loads or stores. When unpackedB has data (the first
+    /// row block of a panel), each B sliver is packed just before its first use, so the memory traffic
+    /// of packing B overlaps the arithmetic instead of stalling ahead of it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MacroKernel<T>(GemmKernel<T> kernel, int mc, int nc, int kc, T* packA, T* packB,
+    private static void MacroKernel<T>(GemmKernel<T> kernel, int mc, int nc, int kc, T* packA, T* packB, StridedPanel<T> unpackedB,
         T* c, nint rowStride, nint colStride, bool accumulate, T* tile) where T : unmanaged, INumber<T>
     {
         int tileRows = kernel.Rows, tileCols = kernel.Cols;
@@ -117,6 +119,8 @@ internal static unsafe class GemmDriver
         {
             int cols = Math.Min(tileCols, nc - jr);
             T* bSliver = packB + (nint)jr * kc;
+            if (unpackedB.Data != null)
+                GemmPacking.PackB(unpackedB.Data + jr * unpackedB.ColStride, unpackedB.RowStride, unpackedB.ColStride, kc, cols, tileCols, bSliver);
             for (int ir = 0; ir < mc; ir += tileRows)
             {
                 int rows = Math.Min(tileRows, mc - ir);
@@ -154,4 +158,11 @@ internal static unsafe class GemmDriver
         (T*)(((nint)pointer + BufferAlignment - 1) & ~(nint)(BufferAlignment - 1));
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}
+
+/// <summary>A strided matrix by pointer (null Data: nothing to read).</summary>
+internal readonly unsafe struct StridedPanel<T>(T* data, nint rowStride, nint colStride) where T : unmanaged
+{
+    public readonly T* Data = data;
+    public readonly nint RowStride = rowStride, ColStride = colStride;
 }

@@ -44,7 +44,7 @@ internal readonly unsafe struct GemmKernel<T> where T : unmanaged
 internal static unsafe class GemmKernels
 {
     // Blocks sized for a 32-48 KiB L1, 512 KiB-2 MiB L2 and a multi-MiB L3 (BLIS's Haswell/Zen choices).
-    private const int KcFloat = 256, McFloat = 144, NcFloat = 4080;
+    private const int KcFloat = 384, McFloat = 144, NcFloat = 4080;
     private const int KcDouble = 256, McDouble = 72, NcDouble = 4080;
 
     public static GemmIsa Best { get; } =
