@@ -43,9 +43,13 @@ internal readonly unsafe struct GemmKernel<T> where T : unmanaged
 
 internal static unsafe class GemmKernels
 {
-    // Blocks sized for a 32-48 KiB L1, 512 KiB-2 MiB L2 and a multi-MiB L3 (BLIS's Haswell/Zen choices).
+    // Blocks for a 32 KiB L1, 512 KiB L2 and a multi-MiB L3 (Zen 3; tuned by `engine bench gemm`, see
+    // docs/BENCHMARKS.md): the B sliver (KC x NR, 24 KiB float / 16 KiB double) fits L1 next to an A
+    // sliver, the A block (MC x KC, about 220 / 290 KiB) fits L2. The wider AVX-512 slivers take a
+    // shorter KC to stay within L1.
     private const int KcFloat = 384, McFloat = 144, NcFloat = 4080;
-    private const int KcDouble = 256, McDouble = 72, NcDouble = 4080;
+    private const int KcDouble = 256, McDouble = 144, NcDouble = 4080;
+    private const int KcFloat512 = 256, KcDouble512 = 192;
 
     public static GemmIsa Best { get; } =
         Avx512F.IsSupported ? GemmIsa.Avx512 :
@@ -62,7 +66,7 @@ internal static unsafe class GemmKernels
 
     public static GemmKernel<float> ForFloat(GemmIsa isa) => Resolve(isa) switch
     {
-        GemmIsa.Avx512 => new(6, 32, KcFloat, McFloat, NcFloat, &MicroKernelsAvx512.Float6x32),
+        GemmIsa.Avx512 => new(6, 32, KcFloat512, McFloat, NcFloat, &MicroKernelsAvx512.Float6x32),
         GemmIsa.Avx2 => new(6, 16, KcFloat, McFloat, NcFloat, &MicroKernelsAvx2.Float6x16),
         _ => new(MicroKernelsPortable.Rows, MicroKernelsPortable.Cols<float>(), KcFloat, McFloat, NcFloat,
             &MicroKernelsPortable.Compute<float>),
@@ -70,7 +74,7 @@ internal static unsafe class GemmKernels
 
     public static GemmKernel<double> ForDouble(GemmIsa isa) => Resolve(isa) switch
     {
-        GemmIsa.Avx512 => new(6, 16, KcDouble, McDouble, NcDouble, &MicroKernelsAvx512.Double6x16),
+        GemmIsa.Avx512 => new(6, 16, KcDouble512, McDouble, NcDouble, &MicroKernelsAvx512.Double6x16),
         GemmIsa.Avx2 => new(6, 8, KcDouble, McDouble, NcDouble, &MicroKernelsAvx2.Double6x8),
         _ => new(MicroKernelsPortable.Rows, MicroKernelsPortable.Cols<double>(), KcDouble, McDouble, NcDouble,
             &MicroKernelsPortable.Compute<double>),
