@@ -91,13 +91,15 @@ internal static unsafe class GemmDriver
                 {
                     int kc = Math.Min(kernel.KC, k - kStart);
                     T* bPanel = pb + B.Offset + (nint)kStart * B.RowStride + (nint)(col0 + jc) * B.ColStride;
+                    bool packBUpFront = B.ColStride == 1;
+                    if (packBUpFront) GemmPacking.PackB(bPanel, B.RowStride, B.ColStride, kc, nc, kernel.Cols, packB);
                     for (int ic = 0; ic < rows; ic += kernel.MC)
                     {
                         int mc = Math.Min(kernel.MC, rows - ic);
                         T* aBlock = pa + A.Offset + (nint)(row0 + ic) * A.RowStride + (nint)kStart * A.ColStride;
                         GemmPacking.PackA(aBlock, A.RowStride, A.ColStride, mc, kc, kernel.Rows, packA);
                         T* cBlock = pc + C.Offset + (nint)(row0 + ic) * C.RowStride + (nint)(col0 + jc) * C.ColStride;
-                        var unpackedB = new StridedPanel<T>(ic == 0 ? bPanel : null, B.RowStride, B.ColStride);
+                        var unpackedB = new StridedPanel<T>(ic == 0 && !packBUpFront ? bPanel : null, B.RowStride, B.ColStride);
                         MacroKernel(kernel, mc, nc, kc, packA, packB, unpackedB, cBlock, C.RowStride, C.ColStride, kStart > 0, tile);
                     }
                 }

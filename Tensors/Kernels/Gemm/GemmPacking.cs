@@ -49,17 +49,29 @@ internal static unsafe class GemmPacking
     public static void PackB<T>(T* src, nint rowStride, nint colStride, int depth, int cols, int sliverCols, T* dst)
         where T : unmanaged
     {
+        if (colStride == 1)
+        {
+            // Row-major B: read each row once, front to back, dealing its runs out to the slivers.
+            for (int p = 0; p < depth; p++)
+            {
+                T* row = src + p * rowStride;
+                T* to = dst + p * sliverCols;
+                for (int j0 = 0; j0 < cols; j0 += sliverCols, to += (nint)sliverCols * depth)
+                    CopyRun((byte*)(row + j0), (byte*)to, Math.Min(sliverCols, cols - j0) * sizeof(T));
+            }
+            int tail = cols % sliverCols;
+            if (tail != 0)
+            {
+                T* last = dst + (nint)(cols / sliverCols) * sliverCols * depth;
+                for (int p = 0; p < depth; p++) new Span<T>(last + p * sliverCols + tail, sliverCols - tail).Clear();
+            }
+            return;
+        }
         for (int j0 = 0; j0 < cols; j0 += sliverCols)
         {
             int live = Math.Min(sliverCols, cols - j0);
             T* panel = src + j0 * colStride;
-            if (colStride == 1)
-            {
-                // Row-major B: each k step of the sliver is one contiguous run.
-                for (int p = 0; p < depth; p++)
-                    CopyRun((byte*)(panel + p * rowStride), (byte*)(dst + p * sliverCols), live * sizeof(T));
-            }
-            else if (rowStride == 1)
+            if (rowStride == 1)
             {
                 // Column-major B (a transposed operand): read each column contiguously.
                 for (int j = 0; j < live; j++)
