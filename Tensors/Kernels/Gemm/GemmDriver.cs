@@ -91,6 +91,10 @@ internal static unsafe class GemmDriver
                 {
                     int kc = Math.Min(kernel.KC, k - kStart);
                     T* bPanel = pb + B.Offset + (nint)kStart * B.RowStride + (nint)(col0 + jc) * B.ColStride;
+                    // A row-major B panel is packed whole, row by row, which streams it front to back; packing
+                    // it sliver by sliver would walk down columns at the row stride (often a multiple of 4 KiB),
+                    // defeating the prefetcher and thrashing L1 sets. Other layouts are packed sliver by sliver
+                    // during the first row block, so the packing overlaps the arithmetic.
                     bool packBUpFront = B.ColStride == 1;
                     if (packBUpFront) GemmPacking.PackB(bPanel, B.RowStride, B.ColStride, kc, nc, kernel.Cols, packB);
                     for (int ic = 0; ic < rows; ic += kernel.MC)
@@ -109,9 +113,8 @@ internal static unsafe class GemmDriver
 
     /// <summary>Runs the micro-kernel over every tile of an mc x nc block from packed A and B. Full tiles of
     /// a unit-column-stride C are written in place; edge tiles and other layouts go through a small
-    /// temporary tile, so no kernel ever needs masked loads or stores. When unpackedB has data (the first
-    /// row block of a panel), each B sliver is packed just before its first use, so the memory traffic
-    /// of packing B overlaps the arithmetic instead of stalling ahead of it.</summary>
+    /// temporary tile, so no kernel ever needs masked loads or stores. When unpackedB has data, each B
+    /// sliver is first packed from it, just before its first use.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel<T>(GemmKernel<T> kernel, int mc, int nc, int kc, T* packA, T* packB, StridedPanel<T> unpackedB,
         T* c, nint rowStride, nint colStride, bool accumulate, T* tile) where T : unmanaged, INumber<T>
