@@ -79,16 +79,18 @@ public static class GemmBenchmark
                     sizes = parsed;
                     break;
                 case "--threads":
-                    if (!TryPositive(Value(), 1024, out threads))
+                    var threadsText = Value();
+                    if (!TryPositive(threadsText, 1024, out threads))
                     {
-                        error = $"--threads needs a whole number in 1..1024, got '{args[i]}'";
+                        error = $"--threads needs a whole number in 1..1024, got '{threadsText}'";
                         return null;
                     }
                     break;
                 case "--reps":
-                    if (!TryPositive(Value(), 1000, out reps))
+                    var repsText = Value();
+                    if (!TryPositive(repsText, 1000, out reps))
                     {
-                        error = $"--reps needs a whole number in 1..1000, got '{args[i]}'";
+                        error = $"--reps needs a whole number in 1..1000, got '{repsText}'";
                         return null;
                     }
                     break;
