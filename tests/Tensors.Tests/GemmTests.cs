@@ -144,6 +144,14 @@ public class GemmTests
         Assert.Contains("gemm", ex.Message);
     }
 
+    [Fact]
+    public void UnsupportedInstructionSetsAreRejected()
+    {
+        foreach (var isa in Enum.GetValues<GemmIsa>().Where(isa => !Gemm.IsSupported(isa)))
+            Assert.Throws<EngineException>(() =>
+                Gemm.Multiply(1, 1, 1, [1f], new MatrixView(0, 1, 1), [1f], new MatrixView(0, 1, 1), new float[1], new MatrixView(0, 1, 1), isa));
+    }
+
     private static void Check<T>(GemmCase test, GemmIsa[] isas, Func<double, T> convert, Func<T, double> toDouble, double epsilon)
         where T : unmanaged, System.Numerics.INumber<T>
     {

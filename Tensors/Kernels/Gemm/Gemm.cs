@@ -30,6 +30,7 @@ public static class Gemm
         where T : unmanaged, INumber<T>
     {
         if (m < 0 || n < 0 || k < 0) throw EngineException.ForOp("gemm", $"sizes must be non-negative, got m={m}, n={n}, k={k}");
+        if (!IsSupported(isa)) throw EngineException.ForOp("gemm", $"instruction set {isa} is not supported by this CPU");
         CheckBounds("C", c.Length, C, m, n);
         if (m == 0 || n == 0) return;
         CheckBounds("A", a.Length, A, m, k);
