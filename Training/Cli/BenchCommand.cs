@@ -1,0 +1,29 @@
+// `engine bench`: dispatches to the benchmarks.
+using Engine.Training.Bench;
+
+namespace Engine.Training.Cli;
+
+public static class BenchCommand
+{
+    private const string Help = """
+        usage: engine bench <benchmark> [options]
+
+        benchmarks:
+          gemm    GFLOP/s of the packed GEMM next to the system OpenBLAS
+                  [--sizes 256,512,1024,2048] [--threads N] [--dtype f32|f64] [--reps N] [--json]
+        """;
+
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "--help" or "-h")
+        {
+            Console.WriteLine(Help);
+            return args.Length == 0 ? 2 : 0;
+        }
+        return args[0] switch
+        {
+            "gemm" => GemmBenchmark.Run(Arguments.Tail(args)),
+            _ => throw new UsageException($"bench: unknown benchmark '{args[0]}'"),
+        };
+    }
+}
