@@ -1,6 +1,7 @@
 // The diagonal linear recurrence h_t = a_t ⊙ h_{t−1} + x_t of the RG-LRU (recurrentgemma `torch/layers.py`
-// rnn_scan; specs/griffin.md §4.1), written as a sequential loop of differentiable ops so autograd
-// supplies the backward (g_t = dy_t + a_{t+1} g_{t+1}). Linear in T per step, so the cost is O(T) ops.
+// rnn_scan; specs/griffin.md §4.1) on [B, T, E], with an optional initial state h_{−1} = h0. The time
+// loop runs in the Autograd `linear_scan` primitive (one pass forward, one reverse scan backward); h0 is
+// folded into the first input, x'_0 = x_0 + a_0 ⊙ h0, which is the same recurrence.
 using Engine.Autograd;
 
 namespace Engine.Models.Griffin;
@@ -11,14 +12,12 @@ public static class LinearScan
     public static (Tensor States, Tensor Last) Run(Tensor a, Tensor x, Tensor? h0)
     {
         int time = a.Dim(1);
-        var steps = new Tensor[time];
-        Tensor? h = h0;
-        for (int t = 0; t < time; t++)
+        if (h0 is not null)
         {
-            var xt = x.Select(1, t);
-            h = h is null ? xt : a.Select(1, t) * h + xt;
-            steps[t] = h;
+            var first = x.Slice(1, 0, 1) + a.Slice(1, 0, 1) * h0.Unsqueeze(1);
+            x = time == 1 ? first : Tensor.Cat([first, x.Slice(1, 1, time)], 1);
         }
-        return (Tensor.Stack(steps, 1), h!);
+        var states = Tensor.LinearScan(a, x, axis: 1);
+        return (states, states.Select(1, time - 1));
     }
 }
