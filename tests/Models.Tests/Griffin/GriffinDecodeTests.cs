@@ -45,6 +45,17 @@ public sealed class GriffinDecodeTests
     public void DocumentStartWhileDecoding() => AssertDecodeMatchesForward(Model,
         [[3, 1, 4, 1, 5, 9, 2, 6, 5, 3]], [[0, 1, 2, 3, 4, 5, 0, 1, 2, 3]], 4);
 
+    [Theory]
+    [InlineData("griffin-small")]
+    [InlineData("hawk-small")]
+    [InlineData("mqa-small")]
+    public void SmallPresetsDecodeLikeTheirForwardPass(string preset)
+    {
+        var model = new GriffinModel(GriffinPresets.ByName(preset), new Generator(5));
+        long[] tokens = [256, 72, 101, 108, 108, 111, 32, 119, 111, 114, 108, 100];
+        AssertDecodeMatchesForward(model, [tokens], [[.. Enumerable.Range(0, tokens.Length).Select(i => (long)i)]], 5);
+    }
+
     [Fact]
     public void DecodeStateHasAFixedSizeAndCountsTokens()
     {
