@@ -61,7 +61,7 @@ public sealed class Conv1D : Module
     /// token starts a document, so a document start while decoding also matches the forward pass.</summary>
     public (Tensor Output, NDArray State) Step(Tensor u, NDArray state, NDArray documentStart)
     {
-        var kept = state.Mul(documentStart.Neg().Add(NDArray.Scalar(1, state.DType)).Reshape(-1, 1, 1));
+        var kept = state * (1.0 - documentStart).Reshape(-1, 1, 1);
         var window = Tensor.Cat([new Tensor(kept), u], 1);
         var output = B.Reshape(1, 1, Width);
         for (int k = 0; k < TemporalWidth; k++)

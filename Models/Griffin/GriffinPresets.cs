@@ -1,7 +1,9 @@
 // Named configurations: the released RecurrentGemma models (recurrentgemma `common.py` Preset;
 // RecurrentGemma report Table 1; specs/griffin.md §3.1), the three paper families (Griffin §3: Griffin =
 // (RECURRENT, RECURRENT, ATTENTION) repeated, Hawk = recurrent only, MQA transformer = attention only)
-// and small models that train on a 2-core CPU with the byte tokenizer (ids 0..258).
+// the paper's 7B Griffin and Hawk, and small models that train on a 2-core CPU with the byte tokenizer (ids 0..258).
+using Engine.Tensors;
+
 namespace Engine.Models.Griffin;
 
 public static class GriffinPresets
@@ -57,6 +59,12 @@ public static class GriffinPresets
         LogitsSoftCap = 0,
     }.Validate();
 
+    /// <summary>GRIFFIN_PAPER_7B of the reference: D 4096, E 5632, 32 heads, 32 blocks, W 1024.</summary>
+    public static GriffinConfig GriffinPaper7B { get; } = Paper(GriffinPattern(32), 4096, 32, 5632, 256_000, 1024);
+
+    /// <summary>HAWK_PAPER_7B of the reference: as Griffin 7B with recurrent blocks only.</summary>
+    public static GriffinConfig HawkPaper7B { get; } = Paper(HawkPattern(32), 4096, 32, 5632, 256_000, 1024);
+
     /// <summary>Griffin: (R, R, A) blocks, width 96, 3 blocks, local attention window 64, byte vocabulary.</summary>
     public static GriffinConfig SmallGriffin { get; } = Paper(GriffinPattern(3), 96, 4, 128, ByteVocabSize, 64);
 
@@ -67,14 +75,19 @@ public static class GriffinPresets
     /// sequence, i.e. global causal attention; width 96, byte vocabulary.</summary>
     public static GriffinConfig SmallTransformer { get; } = Paper(TransformerPattern(3), 96, 4, 96, ByteVocabSize, 4096);
 
+    public static IReadOnlyList<string> Names { get; } =
+        ["recurrentgemma-2b", "recurrentgemma-9b", "griffin-7b", "hawk-7b", "griffin-small", "hawk-small", "mqa-small"];
+
     public static GriffinConfig ByName(string name) => name.ToLowerInvariant() switch
     {
         "recurrentgemma-2b" => RecurrentGemma2B,
         "recurrentgemma-9b" => RecurrentGemma9B,
+        "griffin-7b" => GriffinPaper7B,
+        "hawk-7b" => HawkPaper7B,
         "griffin-small" => SmallGriffin,
         "hawk-small" => SmallHawk,
         "mqa-small" => SmallTransformer,
-        _ => throw new Engine.Tensors.EngineException(
-            $"GriffinPresets: unknown preset '{name}'; known: recurrentgemma-2b, recurrentgemma-9b, griffin-small, hawk-small, mqa-small"),
+        _ => throw new EngineException(
+            $"GriffinPresets: unknown preset '{name}'; known: {string.Join(", ", Names)}"),
     };
 }

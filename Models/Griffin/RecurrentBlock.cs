@@ -39,9 +39,9 @@ public sealed class RecurrentBlock : TemporalBlock
     {
         var state = (RecurrentCache)cache;
         var y = Activations.GeluTanh(LinearY.Forward(x));
-        var documentStart = layout.ResetMask().Data.Reshape(-1);
-        var (conv, convState) = Conv1D.Step(LinearX.Forward(x), state.ConvState!, documentStart);
-        var (h, last) = RgLru.Forward(conv, layout.ResetMask(), new Tensor(state.LruState!));
+        var resetMask = layout.ResetMask();
+        var (conv, convState) = Conv1D.Step(LinearX.Forward(x), state.ConvState!, resetMask.Data.Reshape(-1));
+        var (h, last) = RgLru.Forward(conv, resetMask, new Tensor(state.LruState!));
         state.ConvState = convState;
         state.LruState = last.Data;
         return LinearOut.Forward(h * y);

@@ -29,6 +29,18 @@ public sealed class GriffinConfigTests
     }
 
     [Fact]
+    public void EveryNamedPresetResolvesAndSurvivesJson()
+    {
+        foreach (string name in GriffinPresets.Names)
+        {
+            var config = GriffinPresets.ByName(name);
+            Assert.Equal(config.ToJson(), GriffinConfig.FromJson(config.ToJson()).ToJson());
+        }
+        Assert.Equal(32, GriffinPresets.HawkPaper7B.BlockTypes.Count(t => t == TemporalBlockType.Recurrent));
+        Assert.Equal(5632, GriffinPresets.GriffinPaper7B.LruWidth);
+    }
+
+    [Fact]
     public void PresetPatterns()
     {
         Assert.Equal([TemporalBlockType.Recurrent, TemporalBlockType.Recurrent, TemporalBlockType.Attention], GriffinPresets.SmallGriffin.BlockTypes);
