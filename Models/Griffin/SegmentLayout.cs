@@ -10,6 +10,8 @@ namespace Engine.Models.Griffin;
 public sealed class SegmentLayout
 {
     private readonly long[] _positions;
+    // Every block of a forward pass asks for the same masks; each is built once per layout.
+    private readonly Dictionary<(string Kind, int Size), Tensor> _masks = [];
 
     public int Batch { get; }
     public int Time { get; }
@@ -35,16 +37,30 @@ public sealed class SegmentLayout
     public Tensor PositionsAsFloat() => new(NDArray.FromArray(_positions, Batch, Time).ToDType(DType));
 
     /// <summary>1 where a document starts, else 0, shaped [B, T, 1].</summary>
-    public Tensor ResetMask()
+    public Tensor ResetMask() => Memoized("reset", 0, BuildResetMask);
+
+    /// <summary>[B, T, 1]: 1 where output t may use the input shift steps back, i.e. t − shift ≥ 0 and no
+    /// document starts at an index in (t − shift, t] (reference Conv1D `_compute_document_mask`).</summary>
+    public Tensor ConvMask(int shift) => Memoized("conv", shift, () => BuildConvMask(shift));
+
+    /// <summary>[B, 1, T, T]: 1 where query i may see key j: j ≤ i ≤ j + window and both in the same
+    /// document (segment id = running count of document starts).</summary>
+    public Tensor AttentionMask(int window) => Memoized("attention", window, () => BuildAttentionMask(window));
+
+    private Tensor Memoized(string kind, int size, Func<Tensor> build)
+    {
+        if (!_masks.TryGetValue((kind, size), out var mask)) _masks[(kind, size)] = mask = build();
+        return mask;
+    }
+
+    private Tensor BuildResetMask()
     {
         var mask = new double[Batch * Time];
         for (int i = 0; i < mask.Length; i++) mask[i] = _positions[i] == 0 ? 1 : 0;
         return Constant(mask, Batch, Time, 1);
     }
 
-    /// <summary>[B, T, 1]: 1 where output t may use the input shift steps back, i.e. t − shift ≥ 0 and no
-    /// document starts at an index in (t − shift, t] (reference Conv1D `_compute_document_mask`).</summary>
-    public Tensor ConvMask(int shift)
+    private Tensor BuildConvMask(int shift)
     {
         var mask = new double[Batch * Time];
         for (int b = 0; b < Batch; b++)
@@ -57,9 +73,7 @@ public sealed class SegmentLayout
         return Constant(mask, Batch, Time, 1);
     }
 
-    /// <summary>[B, 1, T, T]: 1 where query i may see key j: j ≤ i ≤ j + window and both in the same
-    /// document (segment id = running count of document starts).</summary>
-    public Tensor AttentionMask(int window)
+    private Tensor BuildAttentionMask(int window)
     {
         var mask = new double[Batch * Time * Time];
         for (int b = 0; b < Batch; b++)
