@@ -34,7 +34,7 @@ public sealed class GriffinDecoder(GriffinModel model) : Decoder
 
     private static int BatchOf(TemporalCache[] caches) => caches[0] switch
     {
-        RecurrentCache recurrent => recurrent.LruState!.Dim(0),
+        RecurrentCache recurrent => recurrent.LruState.Dim(0),
         AttentionCache attention => attention.Keys.Dim(0),
         _ => throw new EngineException("GriffinDecoder: unknown cache type"),
     };

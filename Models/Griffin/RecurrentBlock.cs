@@ -26,13 +26,13 @@ public sealed class RecurrentBlock : TemporalBlock
         RgLru = RegisterModule("rg_lru", new RGLRU(e, config.NumHeads, rng, dtype));
     }
 
-    public override Tensor Forward(Tensor x, SegmentLayout layout) => Run(x, layout, cache: null);
+    public override Tensor Forward(Tensor x, SegmentLayout layout) => Run(x, layout).Output;
 
     public override Tensor Prefill(Tensor x, SegmentLayout layout, out TemporalCache cache)
     {
-        var recurrent = new RecurrentCache();
-        cache = recurrent;
-        return Run(x, layout, recurrent);
+        var (output, convInput, lastState) = Run(x, layout);
+        cache = new RecurrentCache(lastState.Data, Conv1D.PrefillState(convInput.Data, layout));
+        return output;
     }
 
     public override Tensor Step(Tensor x, SegmentLayout layout, TemporalCache cache)
@@ -40,24 +40,18 @@ public sealed class RecurrentBlock : TemporalBlock
         var state = (RecurrentCache)cache;
         var y = Activations.GeluTanh(LinearY.Forward(x));
         var resetMask = layout.ResetMask();
-        var (conv, convState) = Conv1D.Step(LinearX.Forward(x), state.ConvState!, resetMask.Data.Reshape(-1));
-        var (h, last) = RgLru.Forward(conv, resetMask, new Tensor(state.LruState!));
+        var (conv, convState) = Conv1D.Step(LinearX.Forward(x), state.ConvState, resetMask.Data.Reshape(-1));
+        var (h, last) = RgLru.Forward(conv, resetMask, new Tensor(state.LruState));
         state.ConvState = convState;
         state.LruState = last.Data;
         return LinearOut.Forward(h * y);
     }
 
-    private Tensor Run(Tensor x, SegmentLayout layout, RecurrentCache? cache)
+    private (Tensor Output, Tensor ConvInput, Tensor LastState) Run(Tensor x, SegmentLayout layout)
     {
         var y = Activations.GeluTanh(LinearY.Forward(x));
         var u = LinearX.Forward(x);
-        var conv = Conv1D.Forward(u, layout);
-        var (h, last) = RgLru.Forward(conv, layout.ResetMask(), null);
-        if (cache is not null)
-        {
-            cache.ConvState = Conv1D.PrefillState(u.Data, layout);
-            cache.LruState = last.Data;
-        }
-        return LinearOut.Forward(h * y);
+        var (h, last) = RgLru.Forward(Conv1D.Forward(u, layout), layout.ResetMask(), null);
+        return (LinearOut.Forward(h * y), u, last);
     }
 }

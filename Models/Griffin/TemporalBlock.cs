@@ -27,10 +27,10 @@ public abstract class TemporalBlock : Module
 public abstract class TemporalCache;
 
 /// <summary>Recurrent block state: the RG-LRU state [B, E] and the last three conv inputs [B, 3, E].</summary>
-public sealed class RecurrentCache : TemporalCache
+public sealed class RecurrentCache(NDArray lruState, NDArray convState) : TemporalCache
 {
-    public NDArray? LruState { get; set; }
-    public NDArray? ConvState { get; set; }
+    public NDArray LruState { get; set; } = lruState;
+    public NDArray ConvState { get; set; } = convState;
 }
 
 /// <summary>Attention block state: a ring buffer of W keys and values [B, W, hd] where the key at

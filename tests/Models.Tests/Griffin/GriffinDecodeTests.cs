@@ -64,8 +64,8 @@ public sealed class GriffinDecodeTests
         for (int t = 12; t < 15; t++)
             decoder.Step(Tensor.FromArray([TinyGriffin.VectorATokens[t]], 1), Tensor.FromArray([TinyGriffin.VectorAPositions[t]], 1));
         var recurrent = Assert.IsType<RecurrentCache>(decoder.Caches[0]);
-        Assert.Equal([1, 32], recurrent.LruState!.Shape.ToArray());
-        Assert.Equal([1, 3, 32], recurrent.ConvState!.Shape.ToArray());
+        Assert.Equal([1, 32], recurrent.LruState.Shape.ToArray());
+        Assert.Equal([1, 3, 32], recurrent.ConvState.Shape.ToArray());
         var attention = Assert.IsType<AttentionCache>(decoder.Caches[2]);
         Assert.Equal([1, 4, 12], attention.Keys.Shape.ToArray());
         Assert.Equal(8, attention.NumTokens[0]);
