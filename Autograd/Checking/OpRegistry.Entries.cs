@@ -54,6 +54,14 @@ public static partial class OpRegistry
         C("log_softmax", s => AlongAxis(s, (x, a) => x.LogSoftmax(a))),
         N("argmax", s => AlongAxis(s, (x, a) => x.ArgMax(a))),
         P("cumsum", s => AlongAxis(s, (x, a) => x.CumSum(a))),
+        P("linear_scan", s =>
+        {
+            var shape = s.Shape(1);
+            int axis = s.Int(-shape.Length, shape.Length - 1);
+            bool reverse = s.Coin();
+            return new([s.Input(shape), s.Input(shape)], x => Tensor.LinearScan(x[0], x[1], axis, reverse),
+                       $"a, x{ShapeMath.Format(shape)} axis {axis} reverse {reverse}");
+        }),
 
         // Movement.
         P("reshape", s =>

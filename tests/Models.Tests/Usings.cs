@@ -1,0 +1,2 @@
+// Test-wide usings.
+global using Xunit;
