@@ -92,7 +92,8 @@ public sealed record GriffinConfig
         ["logits_soft_cap"] = LogitsSoftCap,
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
-    public void Save(string path) => File.WriteAllText(path, ToJson());
+    /// <summary>Writes the JSON atomically (temp file, flush, rename).</summary>
+    public void Save(string path) => Engine.Nn.Checkpoints.AtomicFile.Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(ToJson())));
 
     public static GriffinConfig Load(string path)
     {

@@ -13,6 +13,7 @@ public static class Program
           train    train a language model (the default model on the embedded corpus, with no options)
           sample   continue a prompt with a trained model
           eval     loss and bits per byte of a trained model
+          logits   logits of a Griffin-family checkpoint for given tokens (JSON)
           bench    benchmarks (engine bench gemm ...)
 
         run `engine <command> --help` for a command's options
@@ -32,6 +33,7 @@ public static class Program
                 "train" => TrainCommand.Run(Arguments.Tail(args)),
                 "sample" => SampleCommand.Run(Arguments.Tail(args)),
                 "eval" => EvalCommand.Run(Arguments.Tail(args)),
+                "logits" => LogitsCommand.Run(Arguments.Tail(args)),
                 "bench" => BenchCommand.Run(Arguments.Tail(args)),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };

@@ -2,6 +2,7 @@
 // after the checkpoint's step are dropped, so the log always describes one consistent trajectory.
 using System.Globalization;
 using System.Text.Json;
+using Engine.Nn.Checkpoints;
 
 namespace Engine.Training.Reporting;
 
@@ -29,7 +30,8 @@ public sealed class MetricsLog
         File.AppendAllText(_path, Format(row) + "\n");
     }
 
-    private void Rewrite() => File.WriteAllLines(_path, _rows.Select(Format));
+    private void Rewrite() =>
+        AtomicFile.Write(_path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(string.Concat(_rows.Select(r => Format(r) + "\n")))));
 
     private static string Format(MetricsRow r)
     {

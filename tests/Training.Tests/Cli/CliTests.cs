@@ -23,7 +23,7 @@ public class CliTests
     [InlineData(new[] { "frobnicate" }, "unknown command 'frobnicate'")]
     public void UserMistakesGiveOneLineAndExitCode2(string[] args, string expected)
     {
-        var (code, _, stderr) = Capture(() => Program.Main(args));
+        var (code, _, stderr) = CliCapture.Run(args);
         Assert.Equal(2, code);
         Assert.Contains(expected, stderr);
         Assert.DoesNotContain("   at ", stderr);
@@ -35,7 +35,7 @@ public class CliTests
     [InlineData("eval")]
     public void EveryCommandHasHelp(string command)
     {
-        var (code, stdout, _) = Capture(() => Program.Main([command, "--help"]));
+        var (code, stdout, _) = CliCapture.Run([command, "--help"]);
         Assert.Equal(0, code);
         Assert.Contains($"usage: engine {command}", stdout);
     }
@@ -48,28 +48,32 @@ public class CliTests
         File.WriteAllText(corpus, string.Concat(Enumerable.Repeat("the quick brown fox jumps over the lazy dog. ", 200)));
         string run = Path.Combine(dir.Path, "run");
         string[] common = ["--data", corpus, "--run", run, "--model", "bigram", "--steps", "20", "--time", "0", "--batch", "2", "--seq", "16", "--eval-every", "10"];
-        var (code, stdout, stderr) = Capture(() => Program.Main(["train", .. common, "--stop-at", "10", "--sample-length", "0"]));
+        var (code, stdout, stderr) = CliCapture.Run(["train", .. common, "--stop-at", "10", "--sample-length", "0"]);
         Assert.True(code == 0, stderr);
         Assert.Contains("stopping at step 10", stdout);
-        (code, stdout, stderr) = Capture(() => Program.Main(["train", "--resume", run, "--sample-length", "30"]));
+        (code, stdout, stderr) = CliCapture.Run(["train", "--resume", run, "--sample-length", "30"]);
         Assert.True(code == 0, stderr);
         Assert.Contains("resumed from", stdout);
         Assert.Contains("--- sample", stdout);
-        (code, stdout, stderr) = Capture(() => Program.Main(["sample", "--checkpoint", run, "--prompt", "the ", "--length", "20"]));
+        (code, stdout, stderr) = CliCapture.Run(["sample", "--checkpoint", run, "--prompt", "the ", "--length", "20"]);
         Assert.True(code == 0, stderr);
         Assert.StartsWith("the ", stdout);
-        (code, stdout, stderr) = Capture(() => Program.Main(["eval", "--checkpoint", run, "--split", "train", "--batches", "2"]));
+        (code, stdout, stderr) = CliCapture.Run(["eval", "--checkpoint", run, "--split", "train", "--batches", "2"]);
         Assert.True(code == 0, stderr);
         Assert.Contains("bits/byte", stdout);
     }
+}
 
-    private static (int Code, string Stdout, string Stderr) Capture(Func<int> run)
+/// <summary>Runs the CLI with its console output captured.</summary>
+internal static class CliCapture
+{
+    public static (int Code, string Stdout, string Stderr) Run(string[] args)
     {
         var (oldOut, oldErr) = (Console.Out, Console.Error);
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
         Console.SetOut(stdout);
         Console.SetError(stderr);
-        try { return (run(), stdout.ToString(), stderr.ToString()); }
+        try { return (Program.Main(args), stdout.ToString(), stderr.ToString()); }
         finally
         {
             Console.SetOut(oldOut);
