@@ -1,6 +1,5 @@
 // The run's metrics as JSON lines (metrics.jsonl), one object per logged step. On resume the lines
 // after the checkpoint's step are dropped, so the log always describes one consistent trajectory.
-using System.Globalization;
 using System.Text.Json;
 using Engine.Nn.Checkpoints;
 
@@ -63,6 +62,4 @@ public sealed class MetricsLog
             return null;
         }
     }
-
-    public static string Invariant(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }
