@@ -48,7 +48,8 @@ public abstract class Optimizer
                 if (!grad.Shape.SequenceEqual(parameter.Shape))
                     throw new EngineException($"{OptimizerName}: gradient of '{name}' has shape {grad.ShapeString}, parameter {parameter.ShapeString}");
                 _parameterSteps[name] = ParameterStep(name) + 1;
-                if (!parameter.Data.IsContiguous) parameter.SetData(parameter.Data.Clone());
+                if (!parameter.Data.IsContiguous)
+                    using (BufferScope.Suspend()) parameter.SetData(parameter.Data.Clone());
                 Update(name, parameter.Data, grad.ToDType(parameter.DType).Contiguous(), group);
             }
     }
@@ -69,7 +70,9 @@ public abstract class Optimizer
     {
         var existing = GetBuffer(name, buffer);
         if (existing is not null) return existing;
-        var created = NDArray.ZerosLike(parameter);
+        // State outlives any BufferScope around the step, so it is never a pooled buffer.
+        NDArray created;
+        using (BufferScope.Suspend()) created = NDArray.ZerosLike(parameter);
         SetBuffer(name, buffer, created);
         return created;
     }
@@ -114,7 +117,8 @@ public abstract class Optimizer
         // Check every scalar before changing anything, so a bad state leaves this optimizer as it was.
         foreach (var (key, value) in state.Scalars) ApplyScalar(key, value, apply: false);
         _buffers.Clear();
-        foreach (var (key, value) in state.Tensors) _buffers[key] = value.Clone();
+        using (BufferScope.Suspend())
+            foreach (var (key, value) in state.Tensors) _buffers[key] = value.Clone();
         _parameterSteps.Clear();
         StepCount = (long)step;
         foreach (var (key, value) in state.Scalars) ApplyScalar(key, value, apply: true);

@@ -1,6 +1,7 @@
 // `engine bench step`: wall time, managed allocation and gen-2 collections per training step (forward,
-// backward, AdamW step, zero-grad) at steady state. A model preset is one entry in Presets.
-//   engine bench step [--model mlp] [--steps 100] [--warmup 10] [--threads N] [--json]
+// backward, AdamW step, zero-grad) at steady state. Each step runs inside a BufferScope, so its arrays are
+// recycled (--no-pool turns that off, for comparison). A model preset is one entry in Presets.
+//   engine bench step [--model mlp] [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -25,17 +26,17 @@ public static class StepBenchmark
             ["mlp"] = Mlp,
         };
 
-    private sealed record Result(string Model, string Description, int Steps, double MedianSeconds,
+    private sealed record Result(string Model, string Description, bool Pooled, int Steps, double MedianSeconds,
         double MeanSeconds, double BytesPerStep, int Gen2Collections, long Parameters);
 
     public static int Run(string[] args)
     {
-        var options = new Arguments("bench step", args, new HashSet<string> { "json" });
+        var options = new Arguments("bench step", args, new HashSet<string> { "json", "no-pool" });
         string model = options.String("model") ?? "mlp";
         int steps = options.Int("steps", 100, 1, 100000);
         int warmup = options.Int("warmup", 10, 0, 100000);
         int threads = options.Int("threads", Environment.ProcessorCount, 1, 1024);
-        bool json = options.Has("json");
+        bool json = options.Has("json"), pool = !options.Has("no-pool");
         options.RejectUnknown();
         if (!Presets.TryGetValue(model, out var build))
             throw new UsageException($"bench step: unknown model '{model}' (known: {string.Join(", ", Presets.Keys)})");
@@ -45,7 +46,7 @@ public static class StepBenchmark
         try
         {
             Parallelism.MaxThreads = threads;
-            result = Measure(model, build(new Generator(1234)), steps, warmup);
+            result = Measure(model, build(new Generator(1234)), steps, warmup, pool);
         }
         finally
         {
@@ -72,14 +73,17 @@ public static class StepBenchmark
             $"MLP {layers}x{width}, batch {batch}, AdamW");
     }
 
-    private static Result Measure(string name, StepWorkload workload, int steps, int warmup)
+    private static Result Measure(string name, StepWorkload workload, int steps, int warmup, bool pool)
     {
         var optimizer = new AdamW([ParamGroup.Of(workload.Model, 1e-3, 0.01)]);
         void Step()
         {
+            using var scope = pool ? BufferScope.Begin() : null;
             optimizer.ZeroGrad();
             workload.Loss().Backward();
             optimizer.Step();
+            // The gradients live in the scope's buffers, which die with it.
+            optimizer.ZeroGrad();
         }
         for (int i = 0; i < warmup; i++) Step();
         var times = new List<double>(steps);
@@ -95,14 +99,15 @@ public static class StepBenchmark
         double totalSeconds = total.Elapsed.TotalSeconds;
         long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
         int gen2 = GC.CollectionCount(2) - gen2Before;
-        return new Result(name, workload.Description, steps, BenchTiming.Median(times), totalSeconds / steps,
+        return new Result(name, workload.Description, pool, steps, BenchTiming.Median(times), totalSeconds / steps,
             (double)bytes / steps, gen2, workload.Model.ParameterCount);
     }
 
     private static void WriteTable(int threads, Result r)
     {
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine($"step {r.Model}: {r.Description}, {r.Parameters} parameters, {threads} thread(s), {r.Steps} steps");
+        Console.WriteLine($"step {r.Model}: {r.Description}, {r.Parameters} parameters, {threads} thread(s), {r.Steps} steps, " +
+            (r.Pooled ? "buffers pooled per step" : "no buffer pool"));
         Console.WriteLine(string.Create(inv, $"median ms/step   {r.MedianSeconds * 1e3:F2}"));
         Console.WriteLine(string.Create(inv, $"mean ms/step     {r.MeanSeconds * 1e3:F2}"));
         Console.WriteLine(string.Create(inv, $"MB alloc/step    {r.BytesPerStep / 1e6:F3}"));
@@ -119,6 +124,7 @@ public static class StepBenchmark
             json.WriteString("description", r.Description);
             json.WriteNumber("parameters", r.Parameters);
             json.WriteNumber("threads", threads);
+            json.WriteBoolean("pooled", r.Pooled);
             json.WriteNumber("steps", r.Steps);
             json.WriteNumber("median_ms", Math.Round(r.MedianSeconds * 1e3, 3));
             json.WriteNumber("mean_ms", Math.Round(r.MeanSeconds * 1e3, 3));

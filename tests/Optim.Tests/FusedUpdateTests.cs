@@ -138,4 +138,30 @@ public class FusedUpdateTests
         new Sgd([new ParamGroup([new("p", p)], 0.1)]).Step();
         AssertSameBits(expected - grad * 0.1, p.Data);
     }
+
+    [Fact]
+    public void StepsInsideBufferScopesKeepStateAndMatchStepsWithout()
+    {
+        List<double[]> Run(bool scoped)
+        {
+            var p = new Tensor(Random(1, DType.Float32), requiresGrad: true);
+            var optimizer = new AdamW([new ParamGroup([new("p", p)], 0.01, 0.1)]);
+            var values = new List<double[]>();
+            for (int step = 0; step < 3; step++)
+            {
+                using (scoped ? BufferScope.Begin() : null)
+                {
+                    optimizer.ZeroGrad();
+                    (p * p * 0.5).Sum().Backward();
+                    optimizer.Step();
+                    optimizer.ZeroGrad();
+                }
+                values.Add(p.ToDoubleArray());
+            }
+            return values;
+        }
+        var plain = Run(scoped: false);
+        var scoped = Run(scoped: true);
+        for (int i = 0; i < plain.Count; i++) Assert.Equal(plain[i], scoped[i]);
+    }
 }
