@@ -1,7 +1,9 @@
 // `engine bench ops`: median time of the main CPU kernels at language-model sizes ([4096, 256] float32
 // activations: 4096 tokens of width 256), with the memory traffic or arithmetic rate where it means
 // something. Forward+backward cases go through autograd, as training does.
-//   engine bench ops [--threads N] [--reps N] [--only name,name] [--json]
+// With --pool each call runs inside a BufferScope, as a pooled training step would, so results are
+// recycled arrays instead of fresh ones.
+//   engine bench ops [--threads N] [--reps N] [--only name,name] [--pool] [--json]
 using System.Globalization;
 using System.Text.Json;
 using Engine.Autograd;
@@ -24,11 +26,11 @@ public static class OpsBenchmark
 
     public static int Run(string[] args)
     {
-        var options = new Arguments("bench ops", args, new HashSet<string> { "json" });
+        var options = new Arguments("bench ops", args, new HashSet<string> { "json", "pool" });
         int threads = options.Int("threads", Environment.ProcessorCount, 1, 1024);
         int reps = options.Int("reps", 7, 1, 1000);
         string? only = options.String("only");
-        bool json = options.Has("json");
+        bool json = options.Has("json"), pool = options.Has("pool");
         options.RejectUnknown();
 
         int savedThreads = Parallelism.MaxThreads;
@@ -39,15 +41,16 @@ public static class OpsBenchmark
             foreach (var c in Cases())
             {
                 if (only is not null && !only.Split(',').Contains(c.Name)) continue;
-                results.Add(new Result(c, BenchTiming.MedianSeconds(c.Run, reps)));
+                var run = pool ? () => { using (BufferScope.Begin()) c.Run(); } : c.Run;
+                results.Add(new Result(c, BenchTiming.MedianSeconds(run, reps)));
             }
         }
         finally
         {
             Parallelism.MaxThreads = savedThreads;
         }
-        if (json) WriteJson(threads, results);
-        else WriteTable(threads, results);
+        if (json) WriteJson(threads, pool, results);
+        else WriteTable(threads, pool, results);
         return 0;
     }
 
@@ -80,8 +83,8 @@ public static class OpsBenchmark
             new("softmax", "[4096,256] axis -1", () => x.Softmax(-1), 2 * act, 0),
             new("log_softmax", "[4096,256] axis -1", () => x.LogSoftmax(-1), 2 * act, 0),
             new("cross_entropy_fb", "logits [4096,256]", () => ForwardBackward(x, t => Losses.CrossEntropy(t, targets)), 0, 0),
-            new("rmsnorm_fb", "[4096,256]", () => ForwardBackward(x, t => rms.Forward(t).Sum()), 0, 0),
-            new("layernorm_fb", "[4096,256]", () => ForwardBackward(x, t => layerNorm.Forward(t).Sum()), 0, 0),
+            new("rmsnorm_fb", "[4096,256]", () => ForwardBackward(x, t => rms.Forward(t).Sum(), rms), 0, 0),
+            new("layernorm_fb", "[4096,256]", () => ForwardBackward(x, t => layerNorm.Forward(t).Sum(), layerNorm), 0, 0),
             new("gelu_tanh_fb", "[4096,256]", () => ForwardBackward(x, t => Activations.GeluTanh(t).Sum()), 0, 0),
             new("conv1d_dw_causal", "[64,64,259] k4", () => conv.Forward(convInput), 0, 2.0 * 64 * 64 * 259 * 4),
             new("index_select", "[1024,256] x 4096 ids", () => table.IndexSelect(0, ids), 2 * act, 0),
@@ -91,10 +94,13 @@ public static class OpsBenchmark
         return cases;
     }
 
-    private static void ForwardBackward(NDArray input, Func<Tensor, Tensor> loss)
+    /// <summary>The module's parameter gradients are dropped after each call, as a training step would,
+    /// so they neither pile up across calls nor outlive a pooled call.</summary>
+    private static void ForwardBackward(NDArray input, Func<Tensor, Tensor> loss, Module? module = null)
     {
         var leaf = new Tensor(input, requiresGrad: true);
         loss(leaf).Backward();
+        module?.ZeroGrad();
     }
 
     /// <summary>One AdamW step over 1M float32 parameters (a [1024, 1024] weight with a fixed gradient).
@@ -107,10 +113,10 @@ public static class OpsBenchmark
         return new Case("adamw_1m", "1M params", optimizer.Step, 7.0 * 4 * 1024 * 1024, 0);
     }
 
-    private static void WriteTable(int threads, List<Result> results)
+    private static void WriteTable(int threads, bool pool, List<Result> results)
     {
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine($"ops f32, {threads} thread(s); median ms per call");
+        Console.WriteLine($"ops f32, {threads} thread(s), {(pool ? "pooled buffers" : "fresh arrays")}; median ms per call");
         Console.WriteLine($"{"op",-18} {"shape",-26} {"ms",10} {"GB/s",8} {"GFLOP/s",8}");
         foreach (var r in results)
         {
@@ -120,13 +126,14 @@ public static class OpsBenchmark
         }
     }
 
-    private static void WriteJson(int threads, List<Result> results)
+    private static void WriteJson(int threads, bool pool, List<Result> results)
     {
         using var stream = Console.OpenStandardOutput();
         using (var json = new Utf8JsonWriter(stream))
         {
             json.WriteStartObject();
             json.WriteNumber("threads", threads);
+            json.WriteBoolean("pooled", pool);
             json.WriteStartArray("results");
             foreach (var r in results)
             {

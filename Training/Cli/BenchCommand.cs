@@ -12,7 +12,7 @@ public static class BenchCommand
           gemm    GFLOP/s of the packed GEMM next to the system OpenBLAS
                   [--sizes 256,512,1024,2048] [--threads N] [--dtype f32|f64] [--reps N] [--json]
           ops     median times of the main kernels at language-model sizes
-                  [--threads N] [--reps N] [--only name,name] [--json]
+                  [--threads N] [--reps N] [--only name,name] [--pool] [--json]
           step    time, allocation and gen-2 GCs per training step
                   [--model mlp] [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
         """;
