@@ -76,6 +76,7 @@ public static class OpsBenchmark
             new("exp", "[4096,256]", () => x.Exp(), 2 * act, 0),
             new("tanh", "[4096,256]", () => x.Tanh(), 2 * act, 0),
             new("chain", "tanh(exp((x+y)*x))", () => x.Add(y).Mul(x).Exp().Tanh(), 8 * act, 0),
+            new("gt", "[4096,256] > 0", () => x.Binary(BinaryOp.Gt, 0), 2 * act, 0),
             new("where", "[4096,256]", () => NDArray.Where(mask, x, y), 4 * act, 0),
             new("cumsum", "[4096,256] axis 1", () => x.CumSum(1), 2 * act, Tokens * Width),
             new("sum_leading", "[4096,256] axis 0", () => x.Sum(0), act, Tokens * Width),
