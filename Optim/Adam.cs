@@ -30,26 +30,13 @@ public class Adam : Optimizer
         (Beta1, Beta2, Eps, DecoupledWeightDecay) = (beta1, beta2, eps, decoupledWeightDecay);
     }
 
-    protected override NDArray Update(string name, NDArray parameter, NDArray grad, ParamGroup group)
+    protected override void Update(string name, NDArray parameter, NDArray grad, ParamGroup group)
     {
-        double lr = group.LearningRate, wd = group.WeightDecay;
+        double lr = group.LearningRate;
         long t = ParameterStep(name);
-        var g = grad;
-        if (wd != 0)
-        {
-            if (DecoupledWeightDecay) parameter = parameter * (1 - lr * wd);
-            else g = g + parameter * wd;
-        }
-        var m = GetBuffer(name, "exp_avg") ?? NDArray.ZerosLike(parameter);
-        var v = GetBuffer(name, "exp_avg_sq") ?? NDArray.ZerosLike(parameter);
-        m = m + (g - m) * (1 - Beta1);
-        v = v * Beta2 + g * g * (1 - Beta2);
-        SetBuffer(name, "exp_avg", m);
-        SetBuffer(name, "exp_avg_sq", v);
-        double stepSize = lr / (1 - Math.Pow(Beta1, t));
-        double biasCorrection2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, t));
-        var denominator = v.Sqrt() / biasCorrection2Sqrt + Eps;
-        return parameter - m / denominator * stepSize;
+        var step = new AdamStep(Beta1, Beta2, Eps, group.WeightDecay, DecoupledWeightDecay, lr,
+            StepSize: lr / (1 - Math.Pow(Beta1, t)), BiasCorrection2Sqrt: Math.Sqrt(1 - Math.Pow(Beta2, t)));
+        OptimizerKernels.AdamUpdate(parameter, grad, ZeroBuffer(name, "exp_avg", parameter), ZeroBuffer(name, "exp_avg_sq", parameter), step);
     }
 }
 

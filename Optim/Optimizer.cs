@@ -1,6 +1,8 @@
-// Base of the optimizers: parameter groups, the Step loop (run under NoGrad, replacing each parameter's
-// values through SetData), per-parameter state buffers and step counts, and state export/restore.
-// Updates are plain NDArray arithmetic in the parameter's dtype, so a restored run repeats the exact bits.
+// Base of the optimizers: parameter groups, the Step loop (run under NoGrad), per-parameter state buffers
+// and step counts, and state export/restore. Updates write the parameter's values and its state buffers in
+// place (fused kernels in Tensors/Kernels/OptimizerKernels.cs), so a step allocates no parameter-sized
+// arrays; they compute in the parameter's dtype, so a restored run repeats the exact bits. Arrays that
+// alias a parameter's values (its Data) therefore see the update; Clone() them to keep old values.
 using Engine.Autograd;
 using Engine.Tensors;
 
@@ -46,12 +48,15 @@ public abstract class Optimizer
                 if (!grad.Shape.SequenceEqual(parameter.Shape))
                     throw new EngineException($"{OptimizerName}: gradient of '{name}' has shape {grad.ShapeString}, parameter {parameter.ShapeString}");
                 _parameterSteps[name] = ParameterStep(name) + 1;
-                parameter.SetData(Update(name, parameter.Data, grad.ToDType(parameter.DType), group));
+                if (!parameter.Data.IsContiguous)
+                    using (BufferScope.Suspend()) parameter.SetData(parameter.Data.Clone());
+                Update(name, parameter.Data, grad.ToDType(parameter.DType).Contiguous(), group);
             }
     }
 
-    /// <summary>The new values of one parameter; state lives in GetBuffer/SetBuffer.</summary>
-    protected abstract NDArray Update(string name, NDArray parameter, NDArray grad, ParamGroup group);
+    /// <summary>Updates one parameter's values (contiguous) in place from its gradient (contiguous, same
+    /// dtype); state lives in GetBuffer/SetBuffer/ZeroBuffer.</summary>
+    protected abstract void Update(string name, NDArray parameter, NDArray grad, ParamGroup group);
 
     /// <summary>How many updates the parameter has received, counting the current one.</summary>
     protected long ParameterStep(string name) => _parameterSteps.GetValueOrDefault(name);
@@ -59,6 +64,18 @@ public abstract class Optimizer
     protected NDArray? GetBuffer(string name, string buffer) => _buffers.GetValueOrDefault(name + "." + buffer);
 
     protected void SetBuffer(string name, string buffer, NDArray value) => _buffers[name + "." + buffer] = value;
+
+    /// <summary>The named state buffer, created as zeros shaped like parameter on first use.</summary>
+    protected NDArray ZeroBuffer(string name, string buffer, NDArray parameter)
+    {
+        var existing = GetBuffer(name, buffer);
+        if (existing is not null) return existing;
+        // State outlives any BufferScope around the step, so it is never a pooled buffer.
+        NDArray created;
+        using (BufferScope.Suspend()) created = NDArray.ZerosLike(parameter);
+        SetBuffer(name, buffer, created);
+        return created;
+    }
 
     public void ZeroGrad()
     {
@@ -100,7 +117,8 @@ public abstract class Optimizer
         // Check every scalar before changing anything, so a bad state leaves this optimizer as it was.
         foreach (var (key, value) in state.Scalars) ApplyScalar(key, value, apply: false);
         _buffers.Clear();
-        foreach (var (key, value) in state.Tensors) _buffers[key] = value.Clone();
+        using (BufferScope.Suspend())
+            foreach (var (key, value) in state.Tensors) _buffers[key] = value.Clone();
         _parameterSteps.Clear();
         StepCount = (long)step;
         foreach (var (key, value) in state.Scalars) ApplyScalar(key, value, apply: true);

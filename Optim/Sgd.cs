@@ -21,16 +21,11 @@ public sealed class Sgd : Optimizer
         (Momentum, Dampening, Nesterov) = (momentum, dampening, nesterov);
     }
 
-    protected override NDArray Update(string name, NDArray parameter, NDArray grad, ParamGroup group)
+    protected override void Update(string name, NDArray parameter, NDArray grad, ParamGroup group)
     {
-        var g = group.WeightDecay != 0 ? grad + parameter * group.WeightDecay : grad;
-        if (Momentum != 0)
-        {
-            var previous = GetBuffer(name, "momentum_buffer");
-            var buffer = previous is null ? g.Clone() : previous * Momentum + g * (1 - Dampening);
-            SetBuffer(name, "momentum_buffer", buffer);
-            g = Nesterov ? g + buffer * Momentum : buffer;
-        }
-        return parameter - g * group.LearningRate;
+        bool firstStep = GetBuffer(name, "momentum_buffer") is null;
+        var buffer = Momentum != 0 ? ZeroBuffer(name, "momentum_buffer", parameter) : null;
+        OptimizerKernels.SgdUpdate(parameter, grad, buffer,
+            new SgdStep(group.LearningRate, group.WeightDecay, Momentum, Dampening, Nesterov, firstStep));
     }
 }

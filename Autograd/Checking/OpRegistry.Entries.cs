@@ -50,8 +50,8 @@ public static partial class OpRegistry
         C("mean", s => Reduction(s, (x, axes, keep) => x.Mean(axes, keep))),
         C("var", s => Reduction(s, (x, axes, keep) => x.Var(axes, keep, ddof: 0))),
         C("logsumexp", s => Reduction(s, (x, axes, keep) => x.LogSumExp(axes, keep))),
-        C("softmax", s => AlongAxis(s, (x, a) => x.Softmax(a))),
-        C("log_softmax", s => AlongAxis(s, (x, a) => x.LogSoftmax(a))),
+        P("softmax", s => AlongAxis(s, (x, a) => x.Softmax(a))),
+        P("log_softmax", s => AlongAxis(s, (x, a) => x.LogSoftmax(a))),
         N("argmax", s => AlongAxis(s, (x, a) => x.ArgMax(a))),
         P("cumsum", s => AlongAxis(s, (x, a) => x.CumSum(a))),
         P("linear_scan", s =>

@@ -65,20 +65,22 @@ public sealed partial class Tensor
         return keepDim ? result : result.Reshape(ShapeMath.ReducedShape(Data.Shape, sorted, false));
     }
 
-    /// <summary>Stable softmax along one axis (never TensorPrimitives.SoftMax, which overflows above ~88.7).</summary>
+    /// <summary>Stable softmax along one axis, fused in the forward (NDArray.Softmax). Backward:
+    /// dx = y * (g - sum(g * y)), written with differentiable ops so gradients of gradients work.</summary>
     [Op("softmax")]
     public Tensor Softmax(int axis)
     {
         int a = ShapeMath.NormalizeAxis("softmax", axis, Rank);
-        var e = (this - new Tensor(Data.Max([a], keepDim: true))).Exp();
-        return e / e.Sum([a], keepDim: true);
+        return Op.Record("softmax", Data.Softmax(a), [this], (g, y) => [y * (g - (g * y).Sum([a], keepDim: true))]);
     }
 
+    /// <summary>x - logsumexp(x) along one axis, fused in the forward (NDArray.LogSoftmax). Backward:
+    /// dx = g - exp(y) * sum(g), with exp(y) the softmax.</summary>
     [Op("log_softmax")]
     public Tensor LogSoftmax(int axis)
     {
         int a = ShapeMath.NormalizeAxis("log_softmax", axis, Rank);
-        return this - LogSumExp([a], keepDim: true);
+        return Op.Record("log_softmax", Data.LogSoftmax(a), [this], (g, y) => [g - y.Exp() * g.Sum([a], keepDim: true)]);
     }
 
     /// <summary>Index of the max along an axis (int64, no gradient).</summary>

@@ -62,12 +62,12 @@ public sealed partial class CpuBackend : ReferenceBackend
         BinaryOp.Max => Run<T, MaxKernel<T>>(a, b, shape),
         BinaryOp.Min => Run<T, MinKernel<T>>(a, b, shape),
         BinaryOp.Pow => Run<T, ScalarKernel<T, PowTag>>(a, b, shape),
-        BinaryOp.Eq => Run<T, ScalarKernel<T, EqTag>>(a, b, shape),
-        BinaryOp.Ne => Run<T, ScalarKernel<T, NeTag>>(a, b, shape),
-        BinaryOp.Lt => Run<T, ScalarKernel<T, LtTag>>(a, b, shape),
-        BinaryOp.Le => Run<T, ScalarKernel<T, LeTag>>(a, b, shape),
-        BinaryOp.Gt => Run<T, ScalarKernel<T, GtTag>>(a, b, shape),
-        _ => Run<T, ScalarKernel<T, GeTag>>(a, b, shape),
+        BinaryOp.Eq => Run<T, CompareKernel<T, EqTag>>(a, b, shape),
+        BinaryOp.Ne => Run<T, CompareKernel<T, NeTag>>(a, b, shape),
+        BinaryOp.Lt => Run<T, CompareKernel<T, LtTag>>(a, b, shape),
+        BinaryOp.Le => Run<T, CompareKernel<T, LeTag>>(a, b, shape),
+        BinaryOp.Gt => Run<T, CompareKernel<T, GtTag>>(a, b, shape),
+        _ => Run<T, CompareKernel<T, GeTag>>(a, b, shape),
     };
 
     private static NDArray Run<T, TKernel>(NDArray a, NDArray b, int[] shape)

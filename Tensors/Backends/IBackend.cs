@@ -72,6 +72,9 @@ public interface IBackend
 
     NDArray CumSum(NDArray x, int axis);
 
+    /// <summary>Stable softmax (or log-softmax) over the last axis of a float array of rank >= 1.</summary>
+    NDArray SoftmaxLastAxis(NDArray x, bool log);
+
     /// <summary>Writes src (broadcast to dst's shape, same dtype) into the strided view dst.</summary>
     void Copy(NDArray src, NDArray dst);
 

@@ -182,6 +182,18 @@ public class ReferenceBackend : IBackend
         return result;
     }
 
+    /// <summary>The composite definition: x - max, exp, sum, then divide (softmax) or subtract the log
+    /// of the sum (log-softmax). An all -inf row uses 0 for its max, so x - max stays defined.</summary>
+    public virtual NDArray SoftmaxLastAxis(NDArray x, bool log)
+    {
+        int last = x.Rank - 1;
+        var max = x.Reduce(ReduceOp.Max, [last], keepDim: true);
+        max = NDArray.Where(max.Abs().Binary(BinaryOp.Lt, double.PositiveInfinity), max, NDArray.ZerosLike(max));
+        var shifted = x - max;
+        var sum = shifted.Exp().Reduce(ReduceOp.Sum, [last], keepDim: true);
+        return log ? shifted - sum.Log() : shifted.Exp() / sum;
+    }
+
     public virtual void Copy(NDArray src, NDArray dst)
     {
         var view = src.BroadcastTo(dst.Shape);

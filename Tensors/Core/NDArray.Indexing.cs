@@ -87,7 +87,12 @@ public sealed partial class NDArray
 
     private static void CheckIndexRange(string op, NDArray index, int size, string what)
     {
-        var values = index.Contiguous().Span<long>();
+        // Expanded (zero-stride) axes repeat the same values; checking one copy avoids materialising them.
+        var shape = index.ShapeCopy();
+        for (int d = 0; d < shape.Length; d++)
+            if (index._strides[d] == 0) shape[d] = Math.Min(shape[d], 1);
+        var distinct = new NDArray(index.Storage, shape, index._strides, index.Offset);
+        var values = distinct.Contiguous().Span<long>();
         for (int i = 0; i < values.Length; i++)
             if (values[i] < 0 || values[i] >= size)
                 throw EngineException.ForOp(op, $"index {values[i]} is out of range for {what} (size {size})");

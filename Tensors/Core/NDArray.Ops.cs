@@ -110,20 +110,20 @@ public sealed partial class NDArray
     }
 
     /// <summary>Stable softmax: subtracts the max before exp. TensorPrimitives.SoftMax is not used
-    /// because it overflows for inputs above about 88.7.</summary>
-    public NDArray Softmax(int axis)
-    {
-        RequireFloat("softmax", this);
-        int a = ShapeMath.NormalizeAxis("softmax", axis, Rank);
-        var e = (this - SafeMax([a])).Exp();
-        return e / e.Reduce(ReduceOp.Sum, [a], keepDim: true);
-    }
+    /// because it overflows for inputs above about 88.7. Over the last axis the backend fuses it into one
+    /// pass per row; other axes are brought to the end and back.</summary>
+    public NDArray Softmax(int axis) => SoftmaxAlong("softmax", axis, log: false);
 
-    public NDArray LogSoftmax(int axis)
+    /// <summary>x - logsumexp(x) along axis, computed stably (see Softmax).</summary>
+    public NDArray LogSoftmax(int axis) => SoftmaxAlong("log_softmax", axis, log: true);
+
+    private NDArray SoftmaxAlong(string op, int axis, bool log)
     {
-        RequireFloat("log_softmax", this);
-        int a = ShapeMath.NormalizeAxis("log_softmax", axis, Rank);
-        return this - LogSumExp([a], keepDim: true);
+        RequireFloat(op, this);
+        int a = ShapeMath.NormalizeAxis(op, axis, Rank);
+        var backend = Backend.For(op, this);
+        if (a == Rank - 1) return backend.SoftmaxLastAxis(this, log);
+        return backend.SoftmaxLastAxis(Transpose(a, Rank - 1), log).Transpose(a, Rank - 1).Contiguous();
     }
 
     /// <summary>Max with keepDim where an all -inf slice gives 0 instead of -inf, so x - max stays finite.</summary>

@@ -11,6 +11,10 @@ public static class BenchCommand
         benchmarks:
           gemm    GFLOP/s of the packed GEMM next to the system OpenBLAS
                   [--sizes 256,512,1024,2048] [--threads N] [--dtype f32|f64] [--reps N] [--json]
+          ops     median times of the main kernels at language-model sizes
+                  [--threads N] [--reps N] [--only name,name] [--pool] [--json]
+          step    time, allocation and gen-2 GCs per training step
+                  [--model mlp] [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
         """;
 
     public static int Run(string[] args)
@@ -23,6 +27,8 @@ public static class BenchCommand
         return args[0] switch
         {
             "gemm" => GemmBenchmark.Run(Arguments.Tail(args)),
+            "ops" => OpsBenchmark.Run(Arguments.Tail(args)),
+            "step" => StepBenchmark.Run(Arguments.Tail(args)),
             _ => throw new UsageException($"bench: unknown benchmark '{args[0]}'"),
         };
     }
