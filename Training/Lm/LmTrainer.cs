@@ -59,13 +59,19 @@ public sealed class LmTrainer
         {
             double lr = schedule.LearningRate(step);
             optimizer.SetLearningRate(lr);
-            var loss = LmObjective.Loss(model, batcher.Next());
-            optimizer.ZeroGrad();
-            loss.Backward();
-            GradClip.ClipGlobalNorm(model.Parameters(), config.GradClip);
-            optimizer.Step();
+            // Every array the step allocates (activations, gradients) goes back to the pool at the end of
+            // the step; parameters and optimizer state live outside the scope and are updated in place.
+            using (BufferScope.Begin())
+            {
+                var loss = LmObjective.Loss(model, batcher.Next());
+                optimizer.ZeroGrad();
+                loss.Backward();
+                GradClip.ClipGlobalNorm(model.Parameters(), config.GradClip);
+                optimizer.Step();
+                losses.Add(loss.Item());
+                optimizer.ZeroGrad();
+            }
             step++;
-            losses.Add(loss.Item());
 
             double seconds = clock.Elapsed.TotalSeconds;
             double tokensPerSecond = (step - firstStep) * (double)config.BatchSize * config.SequenceLength / Math.Max(seconds, 1e-9);
