@@ -1,7 +1,7 @@
 // `engine bench step`: wall time, managed allocation and gen-2 collections per training step (forward,
 // backward, AdamW step, zero-grad) at steady state. Each step runs inside a BufferScope, so its arrays are
 // recycled (--no-pool turns that off, for comparison). A model preset is one entry in Presets.
-//   engine bench step [--model mlp] [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
+//   engine bench step [--model mlp|griffin-small|hawk-small|mqa-small] [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -11,6 +11,7 @@ using Engine.Nn.Functional;
 using Engine.Optim;
 using Engine.Tensors;
 using Engine.Training.Cli;
+using Engine.Training.Lm;
 
 namespace Engine.Training.Bench;
 
@@ -24,7 +25,23 @@ public static class StepBenchmark
         new Dictionary<string, Func<Generator, StepWorkload>>
         {
             ["mlp"] = Mlp,
+            ["griffin-small"] = rng => LanguageModelStep("griffin-small", rng),
+            ["hawk-small"] = rng => LanguageModelStep("hawk-small", rng),
+            ["mqa-small"] = rng => LanguageModelStep("mqa-small", rng),
         };
+
+    /// <summary>A byte-level language-model preset on a batch of 8 random sequences of 128 bytes.</summary>
+    private static StepWorkload LanguageModelStep(string preset, Generator rng)
+    {
+        const int batch = 8, time = 128;
+        var model = ModelCatalog.Create(preset, seed: 1);
+        var tokens = new Tensor(rng.Uniform([batch, time + 1], 0, 256).ToDType(DType.Int64));
+        var inputs = tokens.Slice(1, 0, time).Contiguous();
+        var targets = tokens.Slice(1, 1, time + 1).Contiguous();
+        var positions = new Tensor(NDArray.Arange(0, time, 1, DType.Int64).Reshape(1, time).Expand(batch, time).Contiguous());
+        return new StepWorkload(model, () => Losses.CrossEntropy(model.Forward(inputs, positions), targets),
+            $"{ModelCatalog.Describe(preset)}, batch {batch} x {time} bytes, AdamW");
+    }
 
     private sealed record Result(string Model, string Description, bool Pooled, int Steps, double MedianSeconds,
         double MeanSeconds, double BytesPerStep, int Gen2Collections, long Parameters);

@@ -14,7 +14,7 @@ public static class BenchCommand
           ops     median times of the main kernels at language-model sizes
                   [--threads N] [--reps N] [--only name,name] [--pool] [--json]
           step    time, allocation and gen-2 GCs per training step
-                  [--model mlp] [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
+                  [--model mlp|griffin-small|hawk-small|mqa-small] [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
         """;
 
     public static int Run(string[] args)
