@@ -39,7 +39,7 @@ public static class EvalCommand
         checkpoint.LoadInto(model, path);
         string source = data ?? config.Data ?? DefaultCorpus.Extract(Path.Combine(Path.GetTempPath(), $"engine-corpus-{Environment.ProcessId}"));
         if (!File.Exists(source) && !Directory.Exists(source)) throw new UsageException($"eval: --data {source}: no such file or folder");
-        using var corpus = TextCorpus.Open(source);
+        using var corpus = (config with { Data = source }).OpenCorpus(source);
         var part = split == "train" ? corpus.Train : corpus.Validation;
         double loss = LmObjective.Evaluate(model, part, config.BatchSize, config.SequenceLength, batches);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -16,6 +16,8 @@ public static class TrainCommand
 
         options:
           --data PATH            a UTF-8 text file or folder to train on (default: the embedded corpus)
+          --separator TEXT       text between documents inside a file, with \n for newline (e.g. "\n%\n" for
+                                 fortune files; default: each file is one document)
           --model NAME           model preset: {string.Join(", ", ModelCatalog.Names)} (default {ModelCatalog.DefaultPreset})
           --steps N              optimizer steps; also the length of the cosine schedule (default 20000)
           --time SECONDS         stop after this much training time, 0 for no limit (default 120)
@@ -57,6 +59,7 @@ public static class TrainCommand
             config = config with
             {
                 Data = data is null ? null : Path.GetFullPath(data),
+                DocumentSeparator = a.String("separator")?.Replace("\\n", "\n").Replace("\\t", "\t"),
                 Model = a.String("model") ?? config.Model,
                 BatchSize = a.Int("batch", config.BatchSize, 1, 4096),
                 SequenceLength = a.Int("seq", config.SequenceLength, 1, 1 << 20),

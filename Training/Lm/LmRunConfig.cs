@@ -3,6 +3,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Engine.Tensors;
+using Engine.Training.Data;
 
 namespace Engine.Training.Lm;
 
@@ -13,6 +14,9 @@ public sealed record LmRunConfig
 
     /// <summary>A UTF-8 file or folder; null trains on the embedded default corpus.</summary>
     public string? Data { get; init; }
+
+    /// <summary>Text that separates documents inside a file (e.g. "\n%\n" for fortune files); null: one document per file.</summary>
+    public string? DocumentSeparator { get; init; }
 
     public int BatchSize { get; init; } = 8;
     public int SequenceLength { get; init; } = 64;
@@ -70,7 +74,12 @@ public sealed record LmRunConfig
         Require(WeightDecay >= 0, $"weight decay must be non-negative, got {WeightDecay}");
         Require(GradClip > 0, $"gradient clip must be positive, got {GradClip}");
         Require(EvalEvery >= 1 && EvalBatches >= 1 && CheckpointEvery >= 1, "eval-every, eval-batches and checkpoint-every must be at least 1");
+        Require(DocumentSeparator is null || DocumentSeparator.Length > 0, "the document separator must not be empty");
         ModelCatalog.Describe(Model);
         return this;
     }
+
+    /// <summary>Opens the run's corpus: its data path, or dataIfDefault for the embedded default.</summary>
+    public TextCorpus OpenCorpus(string dataIfDefault) =>
+        TextCorpus.Open(Data ?? dataIfDefault, new CorpusOptions { DocumentSeparator = DocumentSeparator });
 }

@@ -32,7 +32,7 @@ public sealed class LmTrainer
         AtomicFile.Write(Path.Combine(runDir, "config.json"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(config.ToJson())));
 
         string data = config.Data ?? DefaultCorpus.Extract(Path.Combine(runDir, "corpus"));
-        using var corpus = TextCorpus.Open(data);
+        using var corpus = config.OpenCorpus(data);
         var batcher = new TokenBatcher(corpus.Train, config.BatchSize, config.SequenceLength, config.Seed);
         bool canValidate = corpus.Validation.TokenCount > config.SequenceLength;
         var model = ModelCatalog.Create(config.Model, config.Seed);

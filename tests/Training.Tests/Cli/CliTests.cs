@@ -47,10 +47,11 @@ public class CliTests
         string corpus = Path.Combine(dir.Path, "text.txt");
         File.WriteAllText(corpus, string.Concat(Enumerable.Repeat("the quick brown fox jumps over the lazy dog. ", 200)));
         string run = Path.Combine(dir.Path, "run");
-        string[] common = ["--data", corpus, "--run", run, "--model", "bigram", "--steps", "20", "--time", "0", "--batch", "2", "--seq", "16", "--eval-every", "10"];
+        string[] common = ["--data", corpus, "--run", run, "--model", "bigram", "--steps", "20", "--time", "0", "--batch", "2", "--seq", "16", "--eval-every", "10", "--separator", "\\n%\\n"];
         var (code, stdout, stderr) = CliCapture.Run(["train", .. common, "--stop-at", "10", "--sample-length", "0"]);
         Assert.True(code == 0, stderr);
         Assert.Contains("stopping at step 10", stdout);
+        Assert.Equal("\n%\n", Engine.Training.Lm.LmRunConfig.FromJson(File.ReadAllText(Path.Combine(run, "config.json")), "config.json").DocumentSeparator);
         (code, stdout, stderr) = CliCapture.Run(["train", "--resume", run, "--sample-length", "30"]);
         Assert.True(code == 0, stderr);
         Assert.Contains("resumed from", stdout);
