@@ -11,7 +11,7 @@ public static class GaussianExpectation
 {
     public const double Range = 10;
     private const int Panels1D = 500, Order1D = 16;
-    private const int Panels2D = 100, Order2D = 8;
+    private const int Panels2D = 50, Order2D = 8;
     private static readonly double InverseSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
 
 

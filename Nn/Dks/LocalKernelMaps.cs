@@ -72,13 +72,20 @@ public sealed class LocalKernelMaps
         return GaussianExpectation.Mean(z => Square(Transformed(scale * z)), KinkInStandardUnits(scale));
     }
 
-    /// <summary>C(c) = E[φ̂(u) φ̂(v)] / Q(1).</summary>
-    public double C(double c) =>
-        GaussianExpectation.BivariateMean(Transformed, Transformed, c, UnitKink) / _qAt1;
+    /// <summary>C(c) = E[φ̂(u) φ̂(v)] / Q(1); the closed form for unshifted (Leaky) ReLU.</summary>
+    public double C(double c) => IsUnshiftedRelu
+        ? LeakyReluKernel.CMap(c, NegativeSlope)
+        : GaussianExpectation.BivariateMean(Transformed, Transformed, c, UnitKink) / _qAt1;
 
     /// <summary>C'(c) = E[φ̂'(u) φ̂'(v)] / Q(1).</summary>
     public double CSlope(double c) =>
         GaussianExpectation.BivariateMean(TransformedSlope, TransformedSlope, c, UnitKink) / _qAt1;
+
+    private bool IsUnshiftedRelu => _activation.Family != ActivationFamily.Smooth
+        && _parameters.InputShift == 0 && _parameters.OutputShift == 0 && _parameters.InputScale > 0;
+
+    /// <summary>φ's slope left of its kink (0 for ReLU).</summary>
+    private double NegativeSlope => _activation.FirstDerivative(-1);
 
     private double? UnitKink => KinkInStandardUnits(1) is [double k] ? k : null;
 
