@@ -127,8 +127,8 @@ public sealed class DksActivation
         null, false, Functional.Activations.GeluTanh);
 
     public static readonly DksActivation GeluExact = new("gelu_exact", ActivationFamily.Smooth,
-        x => x * NormalCdf(x),
-        x => NormalCdf(x) + x * NormalPdf(x),
+        x => x * NormalCdf.Cdf(x),
+        x => NormalCdf.Cdf(x) + x * NormalPdf(x),
         x => NormalPdf(x) * (2 - x * x),
         null, false, Functional.Activations.Gelu);
 
@@ -139,7 +139,7 @@ public sealed class DksActivation
         null, false, Functional.Activations.Silu);
 
     public static readonly DksActivation Erf = new("erf", ActivationFamily.Smooth,
-        ScalarMath.Erf,
+        NormalCdf.Erf,
         x => 2 / Math.Sqrt(Math.PI) * Math.Exp(-x * x),
         x => -4 * x / Math.Sqrt(Math.PI) * Math.Exp(-x * x),
         null, true, x => x.Erf());
@@ -148,5 +148,4 @@ public sealed class DksActivation
 
     private static double NormalPdf(double x) => Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
 
-    private static double NormalCdf(double x) => 0.5 * (1 + ScalarMath.Erf(x / Math.Sqrt(2)));
 }
