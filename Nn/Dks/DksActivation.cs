@@ -31,12 +31,16 @@ public sealed class DksActivation
     public bool IsOdd { get; }
     /// <summary>φ on autograd tensors.</summary>
     public TensorFunction OnTensor { get; }
+    /// <summary>(φ, φ', φ'') at once: the quadrature loops need all three, and they share one
+    /// transcendental evaluation.</summary>
+    public Func<double, (double Value, double Slope, double Curvature)> Jet { get; private init; }
 
     private DksActivation(string name, ActivationFamily family, Func<double, double> value, Func<double, double> first,
         Func<double, double> second, double? kink, bool isOdd, TensorFunction tensor)
     {
         (Name, Family, Value, FirstDerivative, SecondDerivative) = (name, family, value, first, second);
         (Kink, IsOdd, OnTensor) = (kink, isOdd, tensor);
+        Jet = x => (value(x), first(x), second(x));
     }
 
     public static readonly IReadOnlyList<string> Names =
@@ -67,19 +71,28 @@ public sealed class DksActivation
         Math.Tanh,
         x => { double t = Math.Tanh(x); return 1 - t * t; },
         x => { double t = Math.Tanh(x); return -2 * t * (1 - t * t); },
-        null, true, x => x.Tanh());
+        null, true, x => x.Tanh())
+    {
+        Jet = x => { double t = Math.Tanh(x), d = 1 - t * t; return (t, d, -2 * t * d); },
+    };
 
     public static readonly DksActivation Sigmoid = new("sigmoid", ActivationFamily.Smooth,
         Logistic,
         x => { double s = Logistic(x); return s * (1 - s); },
         x => { double s = Logistic(x); return s * (1 - s) * (1 - 2 * s); },
-        null, false, x => x.Sigmoid());
+        null, false, x => x.Sigmoid())
+    {
+        Jet = x => { double s = Logistic(x), d = s * (1 - s); return (s, d, d * (1 - 2 * s)); },
+    };
 
     public static readonly DksActivation Softplus = new("softplus", ActivationFamily.Smooth,
         x => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x))),
         Logistic,
         x => { double s = Logistic(x); return s * (1 - s); },
-        null, false, Functional.Activations.Softplus);
+        null, false, Functional.Activations.Softplus)
+    {
+        Jet = x => { double s = Logistic(x); return (Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x))), s, s * (1 - s)); },
+    };
 
     public static readonly DksActivation Relu = new("relu", ActivationFamily.Relu,
         x => x > 0 ? x : 0,
@@ -124,25 +137,42 @@ public sealed class DksActivation
             double du = GeluK * (1 + 3 * GeluCubic * x * x), ddu = GeluK * 6 * GeluCubic * x;
             return (1 - t * t) * du + 0.5 * x * (1 - t * t) * (ddu - 2 * t * du * du);
         },
-        null, false, Functional.Activations.GeluTanh);
+        null, false, Functional.Activations.GeluTanh)
+    {
+        Jet = x =>
+        {
+            double t = Math.Tanh(GeluK * (x + GeluCubic * x * x * x));
+            double du = GeluK * (1 + 3 * GeluCubic * x * x), ddu = GeluK * 6 * GeluCubic * x, sech2 = 1 - t * t;
+            return (0.5 * x * (1 + t), 0.5 * (1 + t) + 0.5 * x * sech2 * du, sech2 * du + 0.5 * x * sech2 * (ddu - 2 * t * du * du));
+        },
+    };
 
     public static readonly DksActivation GeluExact = new("gelu_exact", ActivationFamily.Smooth,
         x => x * NormalCdf.Cdf(x),
         x => NormalCdf.Cdf(x) + x * NormalPdf(x),
         x => NormalPdf(x) * (2 - x * x),
-        null, false, Functional.Activations.Gelu);
+        null, false, Functional.Activations.Gelu)
+    {
+        Jet = x => { double cdf = NormalCdf.Cdf(x), pdf = NormalPdf(x); return (x * cdf, cdf + x * pdf, pdf * (2 - x * x)); },
+    };
 
     public static readonly DksActivation Swish = new("swish", ActivationFamily.Smooth,
         x => x * Logistic(x),
         x => { double s = Logistic(x); return s + x * s * (1 - s); },
         x => { double s = Logistic(x); return s * (1 - s) * (2 + x * (1 - 2 * s)); },
-        null, false, Functional.Activations.Silu);
+        null, false, Functional.Activations.Silu)
+    {
+        Jet = x => { double s = Logistic(x), d = s * (1 - s); return (x * s, s + x * d, d * (2 + x * (1 - 2 * s))); },
+    };
 
     public static readonly DksActivation Erf = new("erf", ActivationFamily.Smooth,
         NormalCdf.Erf,
         x => 2 / Math.Sqrt(Math.PI) * Math.Exp(-x * x),
         x => -4 * x / Math.Sqrt(Math.PI) * Math.Exp(-x * x),
-        null, true, x => x.Erf());
+        null, true, x => x.Erf())
+    {
+        Jet = x => { double g = 2 / Math.Sqrt(Math.PI) * Math.Exp(-x * x); return (NormalCdf.Erf(x), g, -2 * x * g); },
+    };
 
     private static double Logistic(double x) => x >= 0 ? 1 / (1 + Math.Exp(-x)) : Math.Exp(x) / (1 + Math.Exp(x));
 

@@ -19,7 +19,7 @@ public readonly record struct ActivationMoments(
         for (int i = 0; i < nodes.Length; i++)
         {
             double z = nodes[i], w = weights[i], x = inputScale * z + inputShift;
-            double value = activation.Value(x), slope = activation.FirstDerivative(x), curvature = activation.SecondDerivative(x);
+            var (value, slope, curvature) = activation.Jet(x);
             mean += w * value;
             square += w * value * value;
             valueSlopeZ += w * value * slope * z;

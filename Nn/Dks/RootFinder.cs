@@ -6,7 +6,7 @@ namespace Engine.Nn.Dks;
 
 public static class RootFinder
 {
-    private const int MaxIterations = 200;
+    private const int MaxIterations = 100;
     private const double ResidualTolerance = 1e-12;
     private const double AcceptTolerance = 1e-9;
     // A start that falls into a non-zero local minimum would otherwise spend all its iterations there.

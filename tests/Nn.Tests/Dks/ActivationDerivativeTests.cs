@@ -30,6 +30,20 @@ public class ActivationDerivativeTests
 
     [Theory]
     [MemberData(nameof(Names))]
+    public void JetMatchesTheSeparateDerivatives(string name)
+    {
+        var activation = DksActivation.Get(name, negativeSlope: 0.2);
+        foreach (double x in Points)
+        {
+            var (value, slope, curvature) = activation.Jet(x);
+            Assert.Equal(activation.Value(x), value, 1e-15);
+            Assert.Equal(activation.FirstDerivative(x), slope, 1e-15);
+            Assert.Equal(activation.SecondDerivative(x), curvature, 1e-14);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
     public void TensorFormMatchesScalarForm(string name)
     {
         var activation = DksActivation.Get(name, negativeSlope: 0.2);
