@@ -3,6 +3,8 @@
 // scipy.integrate.fixed_quad). Instead of one rule of order 100 000 we use a composite rule (many
 // short panels, few nodes each), which is as accurate for smooth integrands, costs milliseconds to
 // build, and lets a panel edge sit exactly on an activation's kink.
+using Engine.Tensors;
+
 namespace Engine.Nn.Dks;
 
 public static class GaussLegendre
@@ -12,7 +14,7 @@ public static class GaussLegendre
     /// starting guesses; weights are 2 / ((1 - x^2) P_n'(x)^2).</summary>
     public static (double[] Nodes, double[] Weights) Rule(int n)
     {
-        if (n < 1) throw new Engine.Tensors.EngineException($"GaussLegendre: the order must be positive, got {n}");
+        if (n < 1) throw new EngineException($"GaussLegendre: the order must be positive, got {n}");
         var nodes = new double[n];
         var weights = new double[n];
         for (int i = 0; i < (n + 1) / 2; i++)
@@ -57,7 +59,7 @@ public static class GaussLegendre
         ReadOnlySpan<double> breakpoints = default)
     {
         if (!(upper > lower) || panels < 1)
-            throw new Engine.Tensors.EngineException($"GaussLegendre: need lower < upper and at least one panel, got [{lower}, {upper}] with {panels} panels");
+            throw new EngineException($"GaussLegendre: need lower < upper and at least one panel, got [{lower}, {upper}] with {panels} panels");
         var edges = new List<double>(panels + 1 + breakpoints.Length);
         double width = (upper - lower) / panels;
         for (int p = 0; p <= panels; p++) edges.Add(p == panels ? upper : lower + p * width);

@@ -5,6 +5,8 @@
 // rounding error (the spec's 2000 x 16 gives the same digits at four times the cost) and reproduces the
 // reference's test vectors to about 1e-9; the 2-D rule is coarser because only diagnostics and network
 // C maps need it.
+using Engine.Tensors;
+
 namespace Engine.Nn.Dks;
 
 public static class GaussianExpectation
@@ -38,7 +40,7 @@ public static class GaussianExpectation
     /// of the inner integral (at y = (kink - c x) / sqrt(1 - c^2)) and of the outer one (at x = kink).</summary>
     public static double BivariateMean(Func<double, double> f, Func<double, double> g, double c, double? kink = null)
     {
-        if (!(c >= -1 && c <= 1)) throw new Engine.Tensors.EngineException($"GaussianExpectation: correlation must be in [-1, 1], got {c}");
+        if (!(c >= -1 && c <= 1)) throw new EngineException($"GaussianExpectation: correlation must be in [-1, 1], got {c}");
         double s = Math.Sqrt(Math.Max(0, 1 - c * c));
         double[] outerBreaks = kink is double k ? [k] : [];
         var (outerNodes, outerWeights) = DensityWeighted(GaussLegendre.Composite(-Range, Range, Panels2D, Order2D, outerBreaks));

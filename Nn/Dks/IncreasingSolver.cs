@@ -2,6 +2,8 @@
 // η), ported step for step from google-deepmind/dks dks/base/activation_transform.py::_solve_increasing
 // so that results agree with the reference to its tolerance: when the upper end is infinite, the
 // trial point doubles until it overshoots.
+using Engine.Tensors;
+
 namespace Engine.Nn.Dks;
 
 public static class IncreasingSolver
@@ -14,9 +16,9 @@ public static class IncreasingSolver
     public static double Solve(Func<double, double> f, double target, double start, double lower, double upper, string what)
     {
         if (f(lower) > target + Tolerance)
-            throw new Engine.Tensors.EngineException($"{what}: the target {target:G6} is below the smallest reachable value {f(lower):G6}");
+            throw new EngineException($"{what}: the target {target:G6} is below the smallest reachable value {f(lower):G6}");
         if (!double.IsPositiveInfinity(upper) && f(upper) < target - Tolerance)
-            throw new Engine.Tensors.EngineException($"{what}: the target {target:G6} is above the largest reachable value {f(upper):G6}");
+            throw new EngineException($"{what}: the target {target:G6} is above the largest reachable value {f(upper):G6}");
         double x = start;
         for (int evaluation = 0; evaluation < MaxEvaluations; evaluation++)
         {
@@ -33,6 +35,6 @@ public static class IncreasingSolver
                 x = double.IsPositiveInfinity(upper) ? 2 * x : (x + upper) / 2;
             }
         }
-        throw new Engine.Tensors.EngineException($"{what}: bisection did not reach the target {target:G6} within {MaxEvaluations} evaluations");
+        throw new EngineException($"{what}: bisection did not reach the target {target:G6} within {MaxEvaluations} evaluations");
     }
 }

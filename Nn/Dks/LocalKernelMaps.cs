@@ -3,6 +3,8 @@
 // _calc_q_map, _calc_c_map, _calc_q_slope_1, _calc_c_slope, _calc_c_curv). With (u, v) standard
 // bivariate normal with correlation c: Q(q) = E[φ̂(√q z)²], C(c) = E[φ̂(u) φ̂(v)] / Q(1),
 // C^(k)(c) = E[φ̂^(k)(u) φ̂^(k)(v)] / Q(1), Q'(1) = E[φ̂(z) φ̂'(z) z].
+using Engine.Tensors;
+
 namespace Engine.Nn.Dks;
 
 /// <summary>Gaussian moments of φ(α z + β) that all the conditions at c ∈ {0, 1} are built from; one
@@ -67,7 +69,7 @@ public sealed class LocalKernelMaps
     /// <summary>Q(q) = E[φ̂(√q z)²].</summary>
     public double Q(double q)
     {
-        if (!(q >= 0)) throw new Engine.Tensors.EngineException($"Q map: q must be non-negative, got {q}");
+        if (!(q >= 0)) throw new EngineException($"Q map: q must be non-negative, got {q}");
         double scale = Math.Sqrt(q);
         return GaussianExpectation.Mean(z => Square(Transformed(scale * z)), KinkInStandardUnits(scale));
     }

@@ -5,6 +5,8 @@
 // r, and return the maximum over the subnetworks that matter. Linear layers with SUO/Delta weights are
 // the identity; composition composes; a normalised sum Σ w_i f_i with Σ w_i² = 1 mixes maps with
 // weights w_i².
+using Engine.Tensors;
+
 namespace Engine.Nn.Dks;
 
 /// <summary>M(x, r) of spec A1: the architecture's map algebra with each nonlinear layer's map set to r.</summary>
@@ -15,7 +17,7 @@ public static class SubnetworkMaps
     /// <summary>A plain chain of depth nonlinear layers: M(x, r) = r^{∘depth}(x).</summary>
     public static SubnetworkMaxFunction PlainChain(int depth)
     {
-        if (depth < 1) throw new Engine.Tensors.EngineException($"DKS: a plain chain needs at least one nonlinear layer, got depth {depth}");
+        if (depth < 1) throw new EngineException($"DKS: a plain chain needs at least one nonlinear layer, got depth {depth}");
         return (x, r) =>
         {
             for (int layer = 0; layer < depth; layer++) x = r(x);
@@ -29,7 +31,7 @@ public static class SubnetworkMaps
     public static SubnetworkMaxFunction ModifiedResNet(IReadOnlyList<int> blocksPerGroup, double shortcutWeight)
     {
         if (!(shortcutWeight >= 0 && shortcutWeight <= 1))
-            throw new Engine.Tensors.EngineException($"DKS: the shortcut weight must be in [0, 1], got {shortcutWeight}");
+            throw new EngineException($"DKS: the shortcut weight must be in [0, 1], got {shortcutWeight}");
         double w2 = shortcutWeight * shortcutWeight;
         return (x, r) =>
         {
@@ -55,7 +57,7 @@ public static class SubnetworkMaps
             weightSum += squaredWeights[i];
         }
         if (Math.Abs(weightSum - 1) > 1e-12)
-            throw new Engine.Tensors.EngineException($"DKS: a normalised sum needs squared weights summing to 1, got {weightSum}");
+            throw new EngineException($"DKS: a normalised sum needs squared weights summing to 1, got {weightSum}");
         return total;
     }
 
