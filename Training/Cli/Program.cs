@@ -14,6 +14,7 @@ public static class Program
           sample   continue a prompt with a trained model
           eval     loss and bits per byte of a trained model
           logits   logits of a Griffin-family checkpoint for given tokens (JSON)
+          dks      Deep Kernel Shaping / TAT activation parameters (engine dks solve ...)
           bench    benchmarks (engine bench gemm ...)
 
         run `engine <command> --help` for a command's options
@@ -34,6 +35,7 @@ public static class Program
                 "sample" => SampleCommand.Run(Arguments.Tail(args)),
                 "eval" => EvalCommand.Run(Arguments.Tail(args)),
                 "logits" => LogitsCommand.Run(Arguments.Tail(args)),
+                "dks" => Dks.DksSolveCommand.Run(Arguments.Tail(args)),
                 "bench" => BenchCommand.Run(Arguments.Tail(args)),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
