@@ -37,13 +37,24 @@ public static class EvalCommand
         var config = checkpoint.Config;
         var model = ModelCatalog.Create(config.Model, config.Seed);
         checkpoint.LoadInto(model, path);
-        string source = data ?? config.Data ?? DefaultCorpus.Extract(Path.Combine(Path.GetTempPath(), $"engine-corpus-{Environment.ProcessId}"));
-        if (!File.Exists(source) && !Directory.Exists(source)) throw new UsageException($"eval: --data {source}: no such file or folder");
-        using var corpus = (config with { Data = source }).OpenCorpus(source);
-        var part = split == "train" ? corpus.Train : corpus.Validation;
-        double loss = LmObjective.Evaluate(model, part, config.BatchSize, config.SequenceLength, batches);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{config.Model} on {split} split of {source}: loss {loss:F4} nats/byte, {LmObjective.BitsPerByte(loss):F3} bits/byte"));
+        string? extracted = data is null && config.Data is null
+            ? DefaultCorpus.Extract(Path.Combine(Path.GetTempPath(), $"engine-corpus-{Guid.NewGuid():N}"))
+            : null;
+        try
+        {
+            string source = data ?? config.Data ?? extracted!;
+            if (!File.Exists(source) && !Directory.Exists(source)) throw new UsageException($"eval: --data {source}: no such file or folder");
+            using var corpus = (config with { Data = source }).OpenCorpus(source);
+            var part = split == "train" ? corpus.Train : corpus.Validation;
+            double loss = LmObjective.Evaluate(model, part, config.BatchSize, config.SequenceLength, batches);
+            string name = extracted is null ? source : "the embedded default corpus";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{config.Model} on the {split} split of {name}: loss {loss:F4} nats/byte, {LmObjective.BitsPerByte(loss):F3} bits/byte"));
+        }
+        finally
+        {
+            if (extracted is not null) Directory.Delete(extracted, recursive: true);
+        }
         return 0;
     }
 }
