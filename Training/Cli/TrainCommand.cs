@@ -34,6 +34,9 @@ public static class TrainCommand
           --sample-length N      bytes per sample printed at the end (default 240; 0 for none)
         """;
 
+    private static readonly string[] FixedWhenResuming =
+        ["data", "separator", "model", "batch", "seq", "lr", "warmup", "eval-every", "checkpoint-every", "seed"];
+
     public static int Run(string[] args)
     {
         var a = new Arguments("train", args, new HashSet<string> { "help" });
@@ -47,6 +50,9 @@ public static class TrainCommand
         var config = new LmRunConfig();
         if (resume is not null)
         {
+            foreach (var fixedOption in FixedWhenResuming)
+                if (a.Has(fixedOption))
+                    throw new UsageException($"train: --{fixedOption} cannot change when resuming; the checkpoint's run config is used (only --steps, --time, --run, --stop-at and --sample-length may be given)");
             resume = ResolveCheckpoint(resume);
             checkpoint = LmCheckpoint.Load(resume);
             config = checkpoint.Config;

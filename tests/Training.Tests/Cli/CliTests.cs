@@ -55,6 +55,9 @@ public class CliTests
         (code, stdout, stderr) = CliCapture.Run(["train", "--resume", run, "--sample-length", "30"]);
         Assert.True(code == 0, stderr);
         Assert.Contains("resumed from", stdout);
+        (code, _, stderr) = CliCapture.Run(["train", "--resume", run, "--lr", "0.1"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--lr cannot change when resuming", stderr);
         Assert.Contains("--- sample", stdout);
         (code, stdout, stderr) = CliCapture.Run(["sample", "--checkpoint", run, "--prompt", "the ", "--length", "20"]);
         Assert.True(code == 0, stderr);
