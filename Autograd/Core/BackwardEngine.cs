@@ -24,7 +24,7 @@ internal static class BackwardEngine
                 if (!grads.TryGetValue(tensor, out var grad)) continue;
                 grad = tensor.ApplyHooks(grad);
                 grads[tensor] = grad;
-                if (tensor.RetainsGrad) tensor.Grad = tensor.Grad is null ? grad : tensor.Grad + grad;
+                if (accumulateIntoLeaves && tensor.RetainsGrad) tensor.Grad = tensor.Grad is null ? grad : tensor.Grad + grad;
                 Propagate(tensor, grad, grads, retainGraph);
             }
             var leaves = new List<Tensor>();

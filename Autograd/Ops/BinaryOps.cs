@@ -21,11 +21,17 @@ public sealed partial class Tensor
 
     /// <summary>this^exponent. The exponent's gradient, y * log(this), needs a positive base.</summary>
     [Op("pow")]
+    /// Where the exponent is 0 the base's gradient is 0, and where the base is 0 the exponent's gradient is
+    /// taken as 0 (as PyTorch does), instead of the 0 * inf = NaN the plain formulas give there.
     public Tensor Pow(Tensor exponent) => Op.Record("pow", Data.Pow(exponent.Data), [this, exponent], (g, y) =>
-    [
-        RequiresGrad ? g * exponent * Pow(exponent - 1.0) : null,
-        exponent.RequiresGrad ? g * y * Log() : null,
-    ]);
+    {
+        var zero = g.Constant(0);
+        return
+        [
+            RequiresGrad ? Where(exponent.Eq(zero), zero, g * exponent * Pow(exponent - 1.0)) : null,
+            exponent.RequiresGrad ? Where(Eq(zero), zero, g * y * Log()) : null,
+        ];
+    });
 
     /// <summary>Elementwise max; where the inputs tie, each gets half of the gradient.</summary>
     [Op("maximum")]

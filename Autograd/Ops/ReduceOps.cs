@@ -60,7 +60,7 @@ public sealed partial class Tensor
     public Tensor LogSumExp(int[] axes, bool keepDim = false)
     {
         int[] sorted = ShapeMath.NormalizeAxes("logsumexp", axes, Rank);
-        var max = new Tensor(Data.Max(sorted, keepDim: true));
+        var max = new Tensor(Data.StableMax(sorted));
         var result = (this - max).Exp().Sum(sorted, keepDim: true).Log() + max;
         return keepDim ? result : result.Reshape(ShapeMath.ReducedShape(Data.Shape, sorted, false));
     }

@@ -104,7 +104,7 @@ public sealed partial class NDArray
     {
         RequireFloat("logsumexp", this);
         int[] sorted = ShapeMath.NormalizeAxes("logsumexp", axes, Rank);
-        var max = SafeMax(sorted);
+        var max = StableMax(sorted);
         var result = (this - max).Exp().Reduce(ReduceOp.Sum, sorted, keepDim: true).Log() + max;
         return keepDim ? result : result.Reshape(ShapeMath.ReducedShape(_shape, sorted, false));
     }
@@ -126,8 +126,9 @@ public sealed partial class NDArray
         return backend.SoftmaxLastAxis(Transpose(a, Rank - 1), log).Transpose(a, Rank - 1).Contiguous();
     }
 
-    /// <summary>Max with keepDim where an all -inf slice gives 0 instead of -inf, so x - max stays finite.</summary>
-    private NDArray SafeMax(int[] axes)
+    /// <summary>Max with keepDim where a non-finite max (an all -inf slice, or +inf) is replaced by 0, so
+    /// x - max never computes inf - inf; used as the shift of stable exp-sums.</summary>
+    public NDArray StableMax(int[] axes)
     {
         var max = Reduce(ReduceOp.Max, axes, keepDim: true);
         var finite = max.Abs().Binary(BinaryOp.Lt, double.PositiveInfinity);
@@ -171,6 +172,8 @@ public sealed partial class NDArray
         for (int i = 0; i < Rank; i++)
             if (_strides[i] == 0 && _shape[i] > 1)
                 throw EngineException.ForOp("copy", $"destination of shape {ShapeString} is an expanded view; its elements overlap");
+        // A source sharing this storage could be overwritten while it is read (rows run in parallel).
+        if (ReferenceEquals(src.Storage, Storage)) src = src.Clone();
         Backend.For("copy", this).Copy(src.ToDType(DType), this);
     }
 

@@ -131,7 +131,7 @@ public sealed partial class NDArray
         if (step <= 0) throw EngineException.ForOp("slice", $"step must be positive, got {step}");
         int s = Math.Clamp(start < 0 ? start + n : start, 0, n);
         int e = Math.Clamp(end < 0 ? end + n : end, 0, n);
-        int length = e > s ? (e - s + step - 1) / step : 0;
+        int length = e > s ? (e - s - 1) / step + 1 : 0;
         return (s, length);
     }
 

@@ -51,5 +51,10 @@ public static class Program
             Console.Error.WriteLine($"engine: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"engine: {e.Message}");
+            return 2;
+        }
     }
 }

@@ -31,6 +31,7 @@ public static class TrainCommand
           --run DIR              run folder (default runs/<model>)
           --resume PATH          continue from a checkpoint file or run folder; --steps and --time may change
           --stop-at N            end this invocation after step N (with a checkpoint); resume later
+          --overwrite            start a new run in a --run folder that already holds a checkpoint
           --sample-length N      bytes per sample printed at the end (default 240; 0 for none)
         """;
 
@@ -39,7 +40,7 @@ public static class TrainCommand
 
     public static int Run(string[] args)
     {
-        var a = new Arguments("train", args, new HashSet<string> { "help" });
+        var a = new Arguments("train", args, new HashSet<string> { "help", "overwrite" });
         if (a.Has("help"))
         {
             Console.WriteLine(Help);
@@ -85,8 +86,13 @@ public static class TrainCommand
         string runDir = a.String("run") ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", config.Model));
         int sampleLength = a.Int("sample-length", 240, 0, 100_000);
         int? stopAt = a.Has("stop-at") ? a.Int("stop-at", 0, 1) : null;
+        bool overwrite = a.Has("overwrite");
         a.RejectUnknown();
 
+        if (checkpoint is not null && (config.Steps <= checkpoint.Step || stopAt <= checkpoint.Step))
+            throw new UsageException($"train: the checkpoint is at step {checkpoint.Step}; --steps and --stop-at must be later");
+        if (checkpoint is null && File.Exists(LmTrainer.CheckpointPath(runDir)) && !overwrite)
+            throw new UsageException($"train: {runDir} already holds a checkpoint; continue it with --resume {runDir}, start again with --overwrite, or choose another --run folder");
         var result = LmTrainer.Run(config, runDir, Progress.ForConsole(logEvery: 50), checkpoint, resume, stopAt);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run folder {runDir}: config.json, metrics.jsonl, curves.svg, {LmTrainer.CheckpointFile}"));

@@ -56,7 +56,9 @@ public static class TextSampler
         var weights = values.Select(v => Math.Exp((v - max) / options.Temperature)).ToArray();
         var order = Enumerable.Range(0, weights.Length).OrderByDescending(i => weights[i]).ThenBy(i => i).ToArray();
         int keep = options.TopK > 0 ? Math.Min(options.TopK, order.Length) : order.Length;
-        double total = weights.Sum(), running = 0;
+        // Top-p applies to the distribution left after top-k (the Hugging Face convention).
+        double total = 0, running = 0;
+        for (int r = 0; r < keep; r++) total += weights[order[r]];
         for (int r = 0; r < keep; r++)
         {
             running += weights[order[r]];

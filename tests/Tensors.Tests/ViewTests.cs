@@ -233,3 +233,24 @@ public class ViewTests
         Assert.Equal(24, a.Sum().Item());
     }
 }
+
+public class ViewEdgeCaseTests
+{
+    [Fact]
+    public void SliceWithAHugeStepKeepsTheFirstElement()
+    {
+        var x = NDArray.Arange(5);
+        Assert.Equal([0f], x.Slice(0, 0, 5, int.MaxValue).ToArray<float>());
+    }
+
+    [Fact]
+    public void CopyFromAnOverlappingViewOfTheSameStorageReadsTheOldValues()
+    {
+        var x = NDArray.Arange(0, 24, 1, DType.Float64).Reshape(4, 6);
+        x.Slice(0, 1, 4).CopyFrom(x.Slice(0, 0, 3));
+        var rows = x.ToArray<double>();
+        for (int r = 1; r < 4; r++)
+            for (int c = 0; c < 6; c++)
+                Assert.Equal((r - 1) * 6 + c, rows[r * 6 + c]);
+    }
+}

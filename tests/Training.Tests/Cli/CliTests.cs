@@ -29,6 +29,40 @@ public class CliTests
         Assert.DoesNotContain("   at ", stderr);
     }
 
+    [Fact]
+    public void ARunFolderIsNeverOverwrittenByAccident()
+    {
+        using var dir = new TempDirectory();
+        string corpus = Path.Combine(dir.Path, "text.txt");
+        File.WriteAllText(corpus, string.Concat(Enumerable.Repeat("a small corpus for a small test. ", 100)));
+        string run = Path.Combine(dir.Path, "run");
+        string[] args = ["train", "--data", corpus, "--run", run, "--model", "bigram", "--steps", "3", "--time", "0", "--batch", "2", "--seq", "8", "--sample-length", "0"];
+        Assert.Equal(0, CliCapture.Run(args).Code);
+        byte[] before = File.ReadAllBytes(Path.Combine(run, "checkpoint.safetensors"));
+        var (code, _, stderr) = CliCapture.Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains("already holds a checkpoint", stderr);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, "checkpoint.safetensors")));
+        Assert.Equal(0, CliCapture.Run([.. args, "--overwrite"]).Code);
+        (code, _, stderr) = CliCapture.Run(["train", "--resume", run, "--steps", "2"]);
+        Assert.Equal(2, code);
+        Assert.Contains("must be later", stderr);
+    }
+
+    [Fact]
+    public void AFileWhereTheRunFolderShouldBeIsOneLineNotAStackTrace()
+    {
+        using var dir = new TempDirectory();
+        string blocker = Path.Combine(dir.Path, "blocker");
+        File.WriteAllText(blocker, "not a folder");
+        string corpus = Path.Combine(dir.Path, "text.txt");
+        File.WriteAllText(corpus, string.Concat(Enumerable.Repeat("text ", 200)));
+        var (code, _, stderr) = CliCapture.Run(["train", "--data", corpus, "--run", blocker, "--model", "bigram", "--steps", "2", "--time", "0"]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("engine: ", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
     [Theory]
     [InlineData("train")]
     [InlineData("sample")]
