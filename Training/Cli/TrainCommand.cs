@@ -28,7 +28,7 @@ public static class TrainCommand
           --eval-every N         evaluate every N steps (default 100)
           --checkpoint-every N   checkpoint every N steps (default 200)
           --seed N               seed for initialisation and data order (default 1)
-          --run DIR              run folder (default runs/<model>)
+          --run DIR              run folder (default runs/<model>, or runs/<model>-2, ... if that holds a run)
           --resume PATH          continue from a checkpoint file or run folder; --steps and --time may change
           --stop-at N            end this invocation after step N (with a checkpoint); resume later
           --overwrite            start a new run in a --run folder that already holds a checkpoint
@@ -83,7 +83,7 @@ public static class TrainCommand
             Steps = a.Int("steps", config.Steps, 1),
             TimeLimitSeconds = a.Double("time", config.TimeLimitSeconds, 0, 1e7),
         };
-        string runDir = a.String("run") ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : Path.Combine("runs", config.Model));
+        string runDir = a.String("run") ?? (resume is not null ? Path.GetDirectoryName(Path.GetFullPath(resume))! : FreshRunFolder(config.Model));
         int sampleLength = a.Int("sample-length", 240, 0, 100_000);
         int? stopAt = a.Has("stop-at") ? a.Int("stop-at", 0, 1) : null;
         bool overwrite = a.Has("overwrite");
@@ -105,6 +105,14 @@ public static class TrainCommand
                 Console.WriteLine(prompt + TextSampler.Continue(result.Model, prompt, sampleLength, new SamplingOptions(Seed: seed)));
             }
         return 0;
+    }
+
+    /// <summary>runs/MODEL, or runs/MODEL-2, -3, ... : the first that holds no checkpoint yet.</summary>
+    private static string FreshRunFolder(string model)
+    {
+        string folder = Path.Combine("runs", model);
+        for (int n = 2; File.Exists(LmTrainer.CheckpointPath(folder)); n++) folder = Path.Combine("runs", $"{model}-{n}");
+        return folder;
     }
 
     /// <summary>A checkpoint file, or a run folder holding one.</summary>
