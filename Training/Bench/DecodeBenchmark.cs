@@ -1,8 +1,8 @@
 // `engine bench decode`: per-token decode time and decode-state bytes against context length for Griffin,
-// Hawk and the MQA transformer at about equal parameter count (Griffin §4.2: a recurrent model's state and
+// Hawk and the MQA transformer at about equal parameter count (Griffin paper, inference section: a recurrent model's state and
 // step cost stay fixed while a transformer's KV cache grows with the context). Each model prefills a random
 // context of C bytes (batch 1), reads its decode-state bytes, takes 2 warm-up steps, then times --tokens single-token
-// steps (median). Each model first steps a short prompt for 0.5 s so the JIT has optimised the step code.
+// steps (median). Each model first steps a short prompt for 1.5 s so the JIT has optimised the step code.
 //   engine bench decode [--models griffin,hawk,mqa] [--contexts 256,512,1024,2048,4096,8192] [--tokens 32] [--json]
 using System.Diagnostics;
 using System.Globalization;
@@ -18,7 +18,7 @@ namespace Engine.Training.Bench;
 public static class DecodeBenchmark
 {
     private const int WarmUpSteps = 2;
-    private const double JitWarmUpSeconds = 0.5;
+    private const double JitWarmUpSeconds = 1.5;
 
     public static IReadOnlyList<string> ModelNames { get; } = ["griffin", "hawk", "mqa"];
 
@@ -88,7 +88,7 @@ public static class DecodeBenchmark
         decoder.Prefill(prompt, prompt);
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < WarmUpSteps || clock.Elapsed.TotalSeconds < JitWarmUpSeconds; i++)
-            decoder.Step(Tensor.FromArray([(long)i], 1), Tensor.FromArray([(long)(context + i)], 1));
+            decoder.Step(Tensor.FromArray([(long)(i % 256)], 1), Tensor.FromArray([(long)(context + i)], 1));
     }
 
     private static Row Measure(string name, int context, int tokens)
