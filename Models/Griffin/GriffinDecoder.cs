@@ -15,6 +15,17 @@ public sealed class GriffinDecoder(GriffinModel model) : Decoder
     public IReadOnlyList<TemporalCache> Caches =>
         _caches ?? throw new EngineException("GriffinDecoder: call Prefill with a prompt first");
 
+    /// <summary>Bytes of decode state that hold information: each recurrent block's RG-LRU and conv state
+    /// in full, and per row the min(W, tokens seen) filled slots of each attention ring buffer's keys and
+    /// values (the buffer is allocated at W slots up front).</summary>
+    public long StateBytes => Caches.Sum(cache => cache switch
+    {
+        RecurrentCache recurrent => Bytes(recurrent.LruState) + Bytes(recurrent.ConvState),
+        AttentionCache attention => attention.NumTokens.Sum(n => Math.Min(n, attention.Keys.Dim(1)))
+                                    * attention.Keys.Dim(2) * 2L * attention.Keys.DType.SizeInBytes(),
+        _ => throw new EngineException("GriffinDecoder: unknown cache type"),
+    });
+
     public override Tensor Prefill(Tensor tokens, Tensor segmentPositions)
     {
         using var _ = GradMode.NoGrad();
@@ -31,6 +42,8 @@ public sealed class GriffinDecoder(GriffinModel model) : Decoder
         using var _ = GradMode.NoGrad();
         return model.Step(new Tensor(tokens.Data.Unsqueeze(1)), new Tensor(segmentPositions.Data.Unsqueeze(1)), _caches).Select(1, 0);
     }
+
+    private static long Bytes(NDArray array) => (long)array.Size * array.DType.SizeInBytes();
 
     private static int BatchOf(TemporalCache[] caches) => caches[0] switch
     {

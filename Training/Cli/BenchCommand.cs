@@ -15,6 +15,8 @@ public static class BenchCommand
                   [--threads N] [--reps N] [--only name,name] [--pool] [--json]
           step    time, allocation and gen-2 GCs per training step
                   [--model mlp|griffin-small|hawk-small|mqa-small] [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
+          decode  ms per decoded token and decode-state bytes against context length (Griffin, Hawk, MQA)
+                  [--models griffin,hawk,mqa] [--contexts 256,512,1024,2048,4096,8192] [--tokens 32] [--json]
         """;
 
     public static int Run(string[] args)
@@ -29,6 +31,7 @@ public static class BenchCommand
             "gemm" => GemmBenchmark.Run(Arguments.Tail(args)),
             "ops" => OpsBenchmark.Run(Arguments.Tail(args)),
             "step" => StepBenchmark.Run(Arguments.Tail(args)),
+            "decode" => DecodeBenchmark.Run(Arguments.Tail(args)),
             _ => throw new UsageException($"bench: unknown benchmark '{args[0]}'"),
         };
     }
