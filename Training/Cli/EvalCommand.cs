@@ -33,10 +33,8 @@ public static class EvalCommand
         if (split is not ("validation" or "train")) throw new UsageException($"eval: --split must be validation or train, got '{split}'");
         int batches = a.Int("batches", 50, 1);
         a.RejectUnknown();
-        var checkpoint = LmCheckpoint.Load(path);
+        var (checkpoint, model) = LmCheckpoint.LoadModel(path);
         var config = checkpoint.Config;
-        var model = ModelCatalog.Create(config.Model, config.Seed);
-        checkpoint.LoadInto(model, path);
         string? extracted = data is null && config.Data is null
             ? DefaultCorpus.Extract(Path.Combine(Path.GetTempPath(), $"engine-corpus-{Guid.NewGuid():N}"))
             : null;

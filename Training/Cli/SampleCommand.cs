@@ -37,9 +37,7 @@ public static class SampleCommand
             TopP: a.Double("top-p", 1.0, 1e-9, 1),
             Seed: (ulong)a.Int("seed", 1, 0));
         a.RejectUnknown();
-        var checkpoint = LmCheckpoint.Load(path);
-        var model = ModelCatalog.Create(checkpoint.Config.Model, checkpoint.Config.Seed);
-        checkpoint.LoadInto(model, path);
+        var (_, model) = LmCheckpoint.LoadModel(path);
         Console.WriteLine(prompt + TextSampler.Continue(model, prompt, length, options));
         return 0;
     }

@@ -24,6 +24,4 @@ public static class DefaultCorpus
         }
         return folder;
     }
-
-    public static int DocumentCount => typeof(DefaultCorpus).Assembly.GetManifestResourceNames().Count(n => n.StartsWith(Prefix, StringComparison.Ordinal));
 }

@@ -53,6 +53,15 @@ public sealed record LmCheckpoint(LmRunConfig Config, long Step, BatcherState Da
         return new LmCheckpoint(config, step, BatcherState.FromMetadata(file.Metadata), optimizer, model);
     }
 
+    /// <summary>Loads a checkpoint and rebuilds its model with the saved parameters.</summary>
+    public static (LmCheckpoint Checkpoint, LanguageModel Model) LoadModel(string path)
+    {
+        var checkpoint = Load(path);
+        var model = ModelCatalog.Create(checkpoint.Config.Model, checkpoint.Config.Seed);
+        checkpoint.LoadInto(model, path);
+        return (checkpoint, model);
+    }
+
     /// <summary>Copies the saved parameters into model after checking every name, shape and dtype.</summary>
     public void LoadInto(LanguageModel model, string source)
     {
