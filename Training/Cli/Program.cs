@@ -16,6 +16,7 @@ public static class Program
           logits   logits of a Griffin-family checkpoint for given tokens (JSON)
           dks      Deep Kernel Shaping / TAT activation parameters (engine dks solve ...)
           bench    benchmarks (engine bench gemm ...)
+          reproduce  paper reproductions (engine reproduce --help lists them)
 
         run `engine <command> --help` for a command's options
         """;
@@ -37,6 +38,7 @@ public static class Program
                 "logits" => LogitsCommand.Run(Arguments.Tail(args)),
                 "dks" => Dks.DksSolveCommand.Run(Arguments.Tail(args)),
                 "bench" => BenchCommand.Run(Arguments.Tail(args)),
+                "reproduce" => ReproduceCommand.Run(Arguments.Tail(args)),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
