@@ -9,6 +9,7 @@ public static class ReproduceCommand
     // One line per experiment, in the order `engine reproduce --help` lists them.
     private static readonly Experiment[] Experiments =
     [
+        new("dks", "deep vanilla MLPs on Fashion-MNIST: standard vs TAT init, SGD vs K-FAC (DKS/TAT papers)", Dks.Reproduce.DksReproduceCommand.Run),
     ];
 
     public static int Run(string[] args)

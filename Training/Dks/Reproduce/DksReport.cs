@@ -1,0 +1,72 @@
+// Writes the outputs of `engine reproduce dks` into the output folder: metrics.jsonl (one line per
+// evaluation point and arm), four SVG charts (train loss and test accuracy against steps and against
+// training seconds) and results.md, the Markdown table that docs/papers/dks.md quotes.
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Engine.Nn.Checkpoints;
+
+namespace Engine.Training.Dks.Reproduce;
+
+public static class DksReport
+{
+    public static readonly string[] Files =
+        ["metrics.jsonl", "loss_vs_steps.svg", "loss_vs_seconds.svg", "accuracy_vs_steps.svg", "accuracy_vs_seconds.svg", "results.md"];
+
+    public static void Write(string directory, DksExperimentConfig config, IReadOnlyList<ArmResult> results, string dataDescription)
+    {
+        Directory.CreateDirectory(directory);
+        var metrics = new StringBuilder();
+        foreach (var result in results)
+            foreach (var point in result.Curve)
+                metrics.Append(JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["arm"] = result.Arm.Name,
+                    ["step"] = point.Step,
+                    ["seconds"] = Math.Round(point.Seconds, 3),
+                    ["train_loss"] = double.IsFinite(point.TrainLoss) ? point.TrainLoss : null,
+                    ["test_accuracy"] = double.IsFinite(point.TestAccuracy) ? point.TestAccuracy : null,
+                })).Append('\n');
+        WriteText(directory, "metrics.jsonl", metrics.ToString());
+        Chart(directory, "loss_vs_steps.svg", "training loss (mean over each interval)", "step", "cross-entropy", results, p => p.Step, p => p.TrainLoss);
+        Chart(directory, "loss_vs_seconds.svg", "training loss against training time", "seconds", "cross-entropy", results, p => p.Seconds, p => p.TrainLoss);
+        Chart(directory, "accuracy_vs_steps.svg", "test accuracy", "step", "accuracy", results, p => p.Step, p => p.TestAccuracy);
+        Chart(directory, "accuracy_vs_seconds.svg", "test accuracy against training time", "seconds", "accuracy", results, p => p.Seconds, p => p.TestAccuracy);
+        WriteText(directory, "results.md", Table(config, results, dataDescription));
+    }
+
+    public static string Table(DksExperimentConfig config, IReadOnlyList<ArmResult> results, string dataDescription)
+    {
+        var md = new StringBuilder();
+        md.Append(Invariant($"{dataDescription}; batch {config.BatchSize}, {config.Steps} SGD steps, {config.KfacSteps} K-FAC steps; deep nets: {config.Depth} nonlinear layers of width {config.Width}; seed {config.Seed}.\n\n"));
+        md.Append("| arm | parameters | steps | training seconds | final train loss | final test accuracy | best test accuracy | seconds per step | steps to 70% test accuracy |\n");
+        md.Append("|---|---|---|---|---|---|---|---|---|\n");
+        foreach (var r in results)
+        {
+            var evaluated = r.Curve.Where(p => double.IsFinite(p.TestAccuracy)).ToList();
+            var last = r.Curve[^1];
+            var reached = evaluated.FirstOrDefault(p => p.TestAccuracy >= 0.7);
+            string loss = r.Diverged ? "diverged" : double.IsFinite(last.TrainLoss) ? Invariant($"{last.TrainLoss:F3}") : "n/a";
+            md.Append(Invariant($"| {r.Arm.Name} | {r.Parameters:N0} | {last.Step} | {last.Seconds:F1} | {loss} | {Percent(evaluated.Count > 0 ? evaluated[^1].TestAccuracy : double.NaN)} | {Percent(evaluated.Count > 0 ? evaluated.Max(p => p.TestAccuracy) : double.NaN)} | {r.SecondsPerStep:F3} | {(reached is null ? "not reached" : reached.Step.ToString(CultureInfo.InvariantCulture))} |\n"));
+        }
+        var sgd = results.FirstOrDefault(r => r.Arm.Network == NetworkKind.TatDeep && r.Arm.Optimizer == OptimizerKind.Sgd);
+        var kfac = results.FirstOrDefault(r => r.Arm.Network == NetworkKind.TatDeep && r.Arm.Optimizer == OptimizerKind.Kfac);
+        if (sgd is not null && kfac is not null && sgd.SecondsPerStep > 0)
+            md.Append(Invariant($"\nK-FAC step time / SGD step time on the same TAT network: {kfac.SecondsPerStep / sgd.SecondsPerStep:F2}x ({kfac.SecondsPerStep * 1000:F0} ms against {sgd.SecondsPerStep * 1000:F0} ms).\n"));
+        return md.ToString();
+    }
+
+    private static void Chart(string directory, string file, string title, string xLabel, string yLabel, IReadOnlyList<ArmResult> results,
+        Func<CurvePoint, double> x, Func<CurvePoint, double> y)
+    {
+        var series = results.Select(r => (r.Arm.Name, (IReadOnlyList<(double X, double Y)>)r.Curve.Select(p => (x(p), y(p))).ToList())).ToList();
+        WriteText(directory, file, CurveChart.Lines(title, xLabel, yLabel, series));
+    }
+
+    private static string Percent(double value) => double.IsFinite(value) ? Invariant($"{100 * value:F1}%") : "n/a";
+
+    private static void WriteText(string directory, string file, string text) =>
+        AtomicFile.Write(Path.Combine(directory, file), s => s.Write(Encoding.UTF8.GetBytes(text)));
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
