@@ -44,6 +44,7 @@ public class DksReproduceSmokeTests
         {
             Steps = 8, KfacSteps = 8, BatchSize = 16, Depth = 16, Width = 8, EvalEvery = 4,
             Kfac = new DksExperimentConfig().Kfac with { BurnInSteps = 2, InverseUpdatePeriod = 2 },
+            KfacFixed = new DksExperimentConfig().KfacFixed with { BurnInSteps = 2, InverseUpdatePeriod = 2 },
         };
         var results = DksExperiment.Run(config, data, DksExperimentConfig.DefaultArms, _ => { });
         Assert.Equal(DksExperimentConfig.DefaultArms.Length, results.Count);
