@@ -39,6 +39,9 @@ public abstract class CurvatureBlock
     /// <summary>True once the moving averages hold at least one step's statistics.</summary>
     public abstract bool HasStatistics { get; }
 
+    /// <summary>True once ComputeInverse has run.</summary>
+    public abstract bool HasInverse { get; }
+
     /// <summary>Prepares (C + damping·I)⁻¹ from the current averages, π-adjusted or exact.</summary>
     public abstract void ComputeInverse(double damping, bool exact);
 

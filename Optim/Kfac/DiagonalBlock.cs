@@ -20,6 +20,8 @@ public sealed class DiagonalBlock : CurvatureBlock
 
     public override bool HasStatistics => _diagonal.Value is not null;
 
+    public override bool HasInverse => _damping > 0;
+
     internal override Tensor? CapturedOutput => null;
 
     internal override bool TryCapture(string op, IReadOnlyList<Tensor> inputs, Tensor output) => false;

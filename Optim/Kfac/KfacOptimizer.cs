@@ -174,9 +174,10 @@ public sealed class KfacOptimizer
             g[p] = gradients[p].Data.ToDType(DType.Float64);
             if (l2 > 0) g[p] = g[p] + _parameters[p].Data.ToDType(DType.Float64) * l2;
         }
-        if (StepCount % Options.InverseUpdatePeriod == 0)
-            foreach (var block in _blocks)
-                if (block.HasStatistics) block.ComputeInverse(Damping + l2, Options.ExactInverses);
+        // A block whose layer first ran after the last refresh gets its inverse now.
+        bool refresh = StepCount % Options.InverseUpdatePeriod == 0;
+        foreach (var block in _blocks)
+            if (block.HasStatistics && (refresh || !block.HasInverse)) block.ComputeInverse(Damping + l2, Options.ExactInverses);
         var direction = Precondition(g);
         if (Options.NormConstraint is { } maxChange && Options.LearningRate > 0)
         {

@@ -29,6 +29,8 @@ public abstract class KroneckerBlock : CurvatureBlock
 
     public override bool HasStatistics => _a.Value is not null && _g.Value is not null;
 
+    public override bool HasInverse => _factors is not null;
+
     /// <summary>The input factor of the captured forward pass.</summary>
     protected abstract double[] InputStatistic();
 

@@ -146,6 +146,55 @@ public class FisherBlockTests
         Assert.Equal(new[] { 1 / 8.0, 3 / 8.0, 0, 0, 3 / 8.0, 1 / 8.0 }, factors.A);
     }
 
+    [Fact]
+    public void ConvolutionAndEmbeddingBlocksActOnTheirParametersInTheDocumentedLayout()
+    {
+        // The block multiplies the matrix M [patch (+1), out] (M[p, o] = W[o, p], last row the bias) by
+        // T·A M G, and an embedding table E [count, dim] by diag(a) E G; rebuilt here from the factors.
+        var rng = new Generator(6);
+        var conv = new Conv2d(2, 3, (3, 3), rng, padding: (1, 1), dtype: DType.Float64);
+        var x = new Tensor(rng.Normal([2, 2, 4, 4], dtype: DType.Float64));
+        var convModel = new Sequential(conv, new Activation(t => t.Reshape(2, -1)));
+        var kfac = new KfacOptimizer(convModel, CurvatureOnly(FisherEstimation.Sampled));
+        kfac.Step(() => convModel.Forward(x), RegisteredLoss.SquaredError(new Tensor(NDArray.Zeros([2, 48], DType.Float64))));
+        var block = (Conv2dBlock)kfac.Blocks[0];
+        var factors = block.Factors!;
+        int patch = 18, outputs = 3;
+        var weight = rng.Normal([outputs, 2, 3, 3], dtype: DType.Float64);
+        var bias = rng.Normal([outputs], dtype: DType.Float64);
+        var w = weight.ToArray<double>();
+        var b = bias.ToArray<double>();
+        var m = new double[(patch + 1) * outputs];
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int p = 0; p < patch; p++) m[p * outputs + o] = w[o * patch + p];
+            m[patch * outputs + o] = b[o];
+        }
+        var expected = DenseAlgebra.Multiply(DenseAlgebra.Kronecker(DenseAlgebra.FromRowMajor(factors.A, patch + 1), DenseAlgebra.FromRowMajor(factors.G, outputs)), m)
+            .Select(v => v * block.Locations).ToArray();
+        var product = block.Multiply([weight, bias], 0);
+        var actual = new double[m.Length];
+        var pw = product[0].ToArray<double>();
+        var pb = product[1].ToArray<double>();
+        for (int o = 0; o < outputs; o++)
+        {
+            for (int p = 0; p < patch; p++) actual[p * outputs + o] = pw[o * patch + p];
+            actual[patch * outputs + o] = pb[o];
+        }
+        Assert.Equal(16, block.Locations);
+        Assert.True(DenseAlgebra.MaxAbsDifference(expected, actual) < 1e-10 * DenseAlgebra.MaxAbs(expected));
+
+        var embedding = new Embedding(5, 2, rng, DType.Float64);
+        var ids = new Tensor(NDArray.FromArray(new long[] { 0, 3, 3, 4 }, 4));
+        var embeddingKfac = new KfacOptimizer(embedding, CurvatureOnly(FisherEstimation.Sampled));
+        embeddingKfac.Step(() => embedding.Forward(ids), RegisteredLoss.SquaredError(new Tensor(NDArray.Zeros([4, 2], DType.Float64))));
+        var table = rng.Normal([5, 2], dtype: DType.Float64);
+        var embeddingFactors = ((EmbeddingBlock)embeddingKfac.Blocks[0]).Factors!;
+        var tableExpected = DenseAlgebra.Multiply(DenseAlgebra.Kronecker(DenseAlgebra.Diagonal(embeddingFactors.A), DenseAlgebra.FromRowMajor(embeddingFactors.G, 2)), table.ToArray<double>());
+        var tableActual = embeddingKfac.Blocks[0].Multiply([table], 0)[0].ToArray<double>();
+        Assert.True(DenseAlgebra.MaxAbsDifference(tableExpected, tableActual) < 1e-12);
+    }
+
     private static void AddOuter(double[,] m, double[] v, double scale)
     {
         for (int i = 0; i < v.Length; i++)
