@@ -69,17 +69,25 @@ public class FisherBlockTests
         AssertKroneckerEquals(fisher2, ((DenseBlock)kfac.Blocks[1]).Factors!);
     }
 
-    [Fact]
-    public void MonteCarloFisherConvergesToTheExactFisher()
+    [Theory]
+    [InlineData(LossKind.SoftmaxCrossEntropy)]
+    [InlineData(LossKind.SigmoidCrossEntropy)]
+    [InlineData(LossKind.SquaredError)]
+    public void MonteCarloFisherConvergesToTheExactFisher(LossKind kind)
     {
         var rng = new Generator(2);
         var model = new Sequential(new Linear(3, 6, rng, dtype: DType.Float64), new Activation(t => t.Tanh()), new Linear(6, 5, rng, dtype: DType.Float64));
         var x = new Tensor(rng.Normal([12, 3], dtype: DType.Float64));
-        var labels = new Tensor(NDArray.FromArray(Enumerable.Range(0, 12).Select(i => (long)(i % 5)).ToArray(), 12));
+        var loss = kind switch
+        {
+            LossKind.SoftmaxCrossEntropy => RegisteredLoss.SoftmaxCrossEntropy(new Tensor(NDArray.FromArray(Enumerable.Range(0, 12).Select(i => (long)(i % 5)).ToArray(), 12))),
+            LossKind.SigmoidCrossEntropy => RegisteredLoss.SigmoidCrossEntropy(new Tensor(rng.Bernoulli(NDArray.Full([12, 5], 0.5, DType.Float64), DType.Float64))),
+            _ => RegisteredLoss.SquaredError(new Tensor(rng.Normal([12, 5], dtype: DType.Float64))),
+        };
         double[] FirstLayerG(KfacOptions options)
         {
             var kfac = new KfacOptimizer(model, options);
-            kfac.Step(() => model.Forward(x), RegisteredLoss.SoftmaxCrossEntropy(labels));
+            kfac.Step(() => model.Forward(x), loss);
             return ((DenseBlock)kfac.Blocks[0]).Factors!.G;
         }
         var exact = FirstLayerG(CurvatureOnly(FisherEstimation.Exact));
@@ -92,8 +100,8 @@ public class FisherBlockTests
         }
         double few = RelativeError(8), many = RelativeError(512);
         // The error falls like 1/√samples: 64x the samples should cut it about 8x.
-        Assert.True(many < few / 3, $"relative error {few} with 8 samples, {many} with 512");
-        Assert.True(many < 0.1, $"relative error {many} with 512 samples");
+        Assert.True(many < few / 3, $"{kind}: relative error {few} with 8 samples, {many} with 512");
+        Assert.True(many < 0.1, $"{kind}: relative error {many} with 512 samples");
     }
 
     [Fact]
