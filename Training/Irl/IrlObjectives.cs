@@ -69,14 +69,13 @@ public static class IrlObjectives
     /// <summary>Online IQLearn (paper eq. 16 with IQ-Learn's online recipe): with μ_mix = (1−α)μ_E + αμ_π,
     /// L = E_E[−Q + γV'] + E_mix[V − γV'] + λ·E_mix[δ²]. Since −Q + V = −log π this equals the offline loss
     /// plus α·(E_π[V − γV'] − E_E[V − γV'] + λ(E_π[δ²] − E_E[δ²])). The χ² term covers μ_mix, as IQ-Learn's
-    /// online `regularize` does. With α = 0 the policy samples are not touched and the loss is the offline one.</summary>
-    public static Tensor OnlineIqLearn(Tensor expertLogits, TransitionBatch expert, Tensor? policyLogits, TransitionBatch? policy,
+    /// online `regularize` does. With α = 0 the correction is multiplied by zero, so value and gradients are the
+    /// offline ones exactly.</summary>
+    public static Tensor OnlineIqLearn(Tensor expertLogits, TransitionBatch expert, Tensor policyLogits, TransitionBatch policy,
         IqLearnSettings settings, double alpha)
     {
         if (!(alpha >= 0 && alpha <= 1)) throw new EngineException($"iqlearn: the mix-in weight alpha must be in [0, 1], got {alpha}");
         var offline = IqLearn(expertLogits, expert, settings);
-        if (alpha == 0) return offline;
-        if (policyLogits is null || policy is null) throw new EngineException("iqlearn: online mix-in (alpha > 0) needs model samples");
         return offline + (ValueAndChiSquare(policyLogits, policy, settings) - ValueAndChiSquare(expertLogits, expert, settings)) * alpha;
     }
 
