@@ -9,6 +9,7 @@ public static class ReproduceCommand
     // One line per experiment, in the order `engine reproduce --help` lists them.
     private static readonly Experiment[] Experiments =
     [
+        new("irl", "IQLearn as TD-regularised MLE vs MLE (Wulfmeier et al. 2024): tabular tree and shortest-path languages", Irl.Reproduce.IrlReproduction.Run),
     ];
 
     public static int Run(string[] args)
