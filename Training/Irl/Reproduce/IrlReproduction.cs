@@ -59,7 +59,7 @@ public static class IrlReproduction
     }
 
     public static (TabularSettings Tabular, NeuralSettings Neural) Settings(string scale) => scale == "full"
-        ? (new TabularSettings(Steps: 4000, LearningRate: 0.05),
+        ? (new TabularSettings(Steps: 20000, LearningRate: 0.05),
            new NeuralSettings { Width = 64, Blocks = 3, PretrainSteps = 800, FinetuneSteps = 1500, BatchSize = 64, LearningRate = 3e-3, EvalEvery = 100,
                Lambdas = [0.03, 0.1, 0.3, 1], Betas = [0.01, 0.03, 0.1], SmallDataSteps = 1500 })
         : (new TabularSettings(), new NeuralSettings());
@@ -80,9 +80,10 @@ public static class IrlReproduction
             }
             if (part is "all" or "neural")
             {
-                var (main, small) = ShortestPathExperiment.Run(neural, seed, log);
-                report.Neural.Add(main);
-                report.SmallData.Add(small);
+                var result = ShortestPathExperiment.Run(neural, seed, log);
+                report.Neural.Add(result.Main);
+                report.SmallData.Add(result.SmallData);
+                report.StepCosts.Add((result.MleStepMs, result.IqLearnStepMs));
             }
         }
         report.Write(outDir, log);
@@ -94,6 +95,7 @@ public static class IrlReproduction
                 r.Variant, r.Validity, r.DistinctRatio, r.SelfBleu2, r.SequenceEntropy, r.HeldOutNll, r.SpearmanUndiscounted,
                 r.SpearmanDiscounted, r.SecondsPerStep, curve = r.NllCurve.Select(c => new[] { c.Step, c.Nll }),
             })),
+            step_cost_ms = report.StepCosts.Select(c => new { mle = c.Mle, iqlearn = c.IqLearn }),
             small_data = report.SmallData.Select(seedResults => seedResults.Select(r => new { r.Variant, curve = r.NllCurve.Select(c => new[] { c.Step, c.Nll }) })),
         }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
         return report;

@@ -35,6 +35,9 @@ public sealed record NeuralSettings
     public int SmallDataPairs { get; init; } = 30;
     public int SmallDataSteps { get; init; } = 300;
     public double SmallDataLambda { get; init; } = 0.3;
+
+    /// <summary>Timed MLE and IQLearn steps per seed for the step-cost ratio (after 5 untimed warm-up pairs).</summary>
+    public int CostRepetitions { get; init; } = 20;
 }
 
 /// <summary>A fine-tuning variant: objective and its strength (λ, β) and mix-in.</summary>
@@ -42,6 +45,9 @@ public sealed record NeuralVariant(string Name, IrlObjective Objective);
 
 public sealed record NeuralResult(string Variant, double Validity, double DistinctRatio, double SelfBleu2, double SequenceEntropy,
     double HeldOutNll, double SpearmanUndiscounted, double SpearmanDiscounted, double SecondsPerStep, IReadOnlyList<(int Step, double Nll)> NllCurve);
+
+/// <summary>One seed's results, and the interleaved median times of an MLE and an IQLearn training step.</summary>
+public sealed record NeuralSeedResult(IReadOnlyList<NeuralResult> Main, IReadOnlyList<NeuralResult> SmallData, double MleStepMs, double IqLearnStepMs);
 
 public static class ShortestPathExperiment
 {
@@ -62,7 +68,7 @@ public static class ShortestPathExperiment
     }
 
     /// <summary>All variants for one seed, fine-tuned from one pretrained checkpoint; then the small-data pair.</summary>
-    public static (IReadOnlyList<NeuralResult> Main, IReadOnlyList<NeuralResult> SmallData) Run(NeuralSettings s, ulong seed, Action<string> log)
+    public static NeuralSeedResult Run(NeuralSettings s, ulong seed, Action<string> log)
     {
         var draws = new IntegerDraws(seed * 7919 + 17);
         var pairs = draws.Shuffle(Language.Pairs());
@@ -77,6 +83,8 @@ public static class ShortestPathExperiment
         Train(pretrained, walks, new IrlObjective(IrlObjectiveKind.Mle), s.PretrainSteps, s, seed, held, null);
         log($"seed {seed}: pretrained on random walks ({s.PretrainSteps} steps, {clock.Elapsed.TotalSeconds:F0} s); held-out expert NLL {IrlTraining.HeldOutNll(pretrained, held, Language.Pad):F3}");
         var snapshot = pretrained.NamedParameters().ToDictionary(p => p.Key, p => p.Value.Data.Clone());
+        var (mleMs, iqMs) = StepCost(FromSnapshot(snapshot, s, seed), train, s, seed);
+        log($"seed {seed}: step cost MLE {mleMs:F1} ms, IQLearn {iqMs:F1} ms (ratio {iqMs / mleMs:F2})");
 
         var main = new List<NeuralResult>();
         foreach (var variant in Variants(s))
@@ -104,7 +112,35 @@ public static class ShortestPathExperiment
             small.Add(new NeuralResult(variant.Name, double.NaN, double.NaN, double.NaN, double.NaN, curve[^1].Item2, double.NaN, double.NaN, perStep, curve));
             log($"seed {seed} small data {variant.Name}: held-out NLL min {curve.Min(c => c.Item2):F3}, final {curve[^1].Item2:F3}");
         }
-        return (main, small);
+        return new NeuralSeedResult(main, small, mleMs, iqMs);
+    }
+
+    /// <summary>Median milliseconds of a forward + backward + Adam step with MLE and with IQLearn (λ = 0.3),
+    /// interleaved on the same batches so that machine load affects both alike.</summary>
+    private static (double MleMs, double IqLearnMs) StepCost(LanguageModel model, IReadOnlyList<PromptResponse> data, NeuralSettings s, ulong seed)
+    {
+        var batcher = new PromptResponseBatcher(data, s.BatchSize, seed);
+        var optimizer = new Adam([ParamGroup.Of(model, s.LearningRate)]);
+        var objectives = new[] { new IrlObjective(IrlObjectiveKind.Mle), new IrlObjective(IrlObjectiveKind.IqLearn, 0.3, s.Gamma) };
+        var times = new[] { new List<double>(), new List<double>() };
+        for (int rep = 0; rep < s.CostRepetitions + 5; rep++)
+        {
+            var pairs = batcher.NextPairs();
+            for (int k = 0; k < 2; k++)
+            {
+                var clock = Stopwatch.StartNew();
+                using (BufferScope.Begin())
+                {
+                    var loss = IrlTraining.Loss(model, pairs, objectives[k], Language.Pad, Language.Eos);
+                    optimizer.ZeroGrad();
+                    loss.Backward();
+                    optimizer.Step();
+                }
+                if (rep >= 5) times[k].Add(clock.Elapsed.TotalMilliseconds);
+            }
+        }
+        double Median(List<double> x) => x.Order().ElementAt(x.Count / 2);
+        return (Median(times[0]), Median(times[1]));
     }
 
     private static GriffinModel FromSnapshot(Dictionary<string, NDArray> snapshot, NeuralSettings s, ulong seed)

@@ -1,8 +1,11 @@
 // The "shortest-path language" of specs/irl-rl.md F A-3: a prompt names a start and a goal cell on a
 // Size x Size grid, a response is a sequence of moves U/D/L/R then EOS, and the expert draws a uniformly
-// random shortest path (there are C(|dx|+|dy|, |dx|) of them), so many correct answers exist. Tokens:
-// cells 0..N-1, moves N..N+3, then EOS, BOS and PAD — a vocabulary of N + 7. The task metric for reward
-// correlation is −(Manhattan distance from the final position to the goal) − (extra steps).
+// random shortest path (there are C(|dx|+|dy|, |dx|) of them), so many correct answers exist. The task
+// metric for reward correlation is −(Manhattan distance from the final position to the goal) −
+// (extra steps). Deviation from the spec: cells are written as coordinates, prompt = [BOS, x_s, y_s, x_g,
+// y_g] with digit tokens 0..Size-1 shared by both axes, instead of one token per cell (P0..P15); with one
+// token per cell our small Griffin memorised the 120 training pairs without generalising to held-out pairs
+// in the CPU budget. Tokens: digits 0..Size-1, moves, EOS, BOS, PAD.
 using Engine.Tensors;
 
 namespace Engine.Training.Irl.Reproduce;
@@ -11,19 +14,22 @@ public sealed class ShortestPathLanguage(int size = 4)
 {
     public int Size { get; } = size;
     public int Cells => Size * Size;
-    public int Up => Cells;
-    public int Down => Cells + 1;
-    public int Left => Cells + 2;
-    public int Right => Cells + 3;
-    public int Eos => Cells + 4;
-    public int Bos => Cells + 5;
-    public int Pad => Cells + 6;
-    public int Vocab => Cells + 7;
+    public int Up => Size;
+    public int Down => Size + 1;
+    public int Left => Size + 2;
+    public int Right => Size + 3;
+    public int Eos => Size + 4;
+    public int Bos => Size + 5;
+    public int Pad => Size + 6;
+    public int Vocab => Size + 7;
 
     /// <summary>The longest shortest path plus EOS.</summary>
     public int MaxResponse => 2 * (Size - 1) + 1;
 
-    public int[] Prompt(int start, int goal) => [Bos, start, goal];
+    public int[] Prompt(int start, int goal) => [Bos, start % Size, start / Size, goal % Size, goal / Size];
+
+    /// <summary>The start and goal cells a prompt names.</summary>
+    public (int Start, int Goal) Endpoints(IReadOnlyList<int> prompt) => (prompt[2] * Size + prompt[1], prompt[4] * Size + prompt[3]);
 
     /// <summary>All ordered (start, goal) pairs with start ≠ goal.</summary>
     public IEnumerable<(int Start, int Goal)> Pairs() =>
@@ -79,15 +85,17 @@ public sealed class ShortestPathLanguage(int size = 4)
     /// <summary>Valid: well formed, ends at the goal, and uses exactly the shortest number of moves.</summary>
     public bool IsValid(IReadOnlyList<int> prompt, IReadOnlyList<int> response)
     {
-        var (final, moves, wellFormed) = Walk(prompt[1], response);
-        return wellFormed && final == prompt[2] && moves == Distance(prompt[1], prompt[2]);
+        var (start, goal) = Endpoints(prompt);
+        var (final, moves, wellFormed) = Walk(start, response);
+        return wellFormed && final == goal && moves == Distance(start, goal);
     }
 
     /// <summary>−(distance from the final position to the goal) − (moves beyond the shortest path).</summary>
     public double TaskScore(IReadOnlyList<int> prompt, IReadOnlyList<int> response)
     {
-        var (final, moves, _) = Walk(prompt[1], response);
-        return -Distance(final, prompt[2]) - Math.Max(0, moves - Distance(prompt[1], prompt[2]));
+        var (start, goal) = Endpoints(prompt);
+        var (final, moves, _) = Walk(start, response);
+        return -Distance(final, goal) - Math.Max(0, moves - Distance(start, goal));
     }
 
     /// <summary>A random walk of 1..MaxResponse−1 moves then EOS: the format without the task, for pretraining.</summary>

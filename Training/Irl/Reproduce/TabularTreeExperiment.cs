@@ -12,10 +12,10 @@ using Engine.Training.Metrics;
 
 namespace Engine.Training.Irl.Reproduce;
 
-public sealed record TabularSettings(int Steps = 2000, double LearningRate = 0.1, int Demonstrations = 40,
+public sealed record TabularSettings(int Steps = 10000, double LearningRate = 0.05, int Demonstrations = 40,
     double[]? Betas = null, double[]? Lambdas = null)
 {
-    public double[] BetaSweep => Betas ?? [0.01, 0.03, 0.1, 0.3, 1];
+    public double[] BetaSweep => Betas ?? [0.01, 0.03, 0.1, 0.15, 0.2, 0.3, 1];
     public double[] LambdaSweep => Lambdas ?? [0.03, 0.1, 0.3, 1, 3, 10];
 }
 

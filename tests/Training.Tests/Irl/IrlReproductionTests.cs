@@ -19,6 +19,8 @@ public class IrlReproductionTests
     {
         var draws = new IntegerDraws(5);
         // 0 (top left) to 5 (one right, one down): exactly two shortest paths, R D and D R.
+        Assert.Equal([Grid.Bos, 0, 0, 1, 1], Grid.Prompt(0, 5));
+        Assert.Equal((0, 5), Grid.Endpoints(Grid.Prompt(0, 5)));
         Assert.Equal(2, Grid.PathCount(0, 5));
         Assert.Equal(20, Grid.PathCount(0, 15));   // C(6, 3)
         var seen = new HashSet<string>();
@@ -68,10 +70,10 @@ public class IrlReproductionTests
         var neural = new NeuralSettings
         {
             Width = 16, PretrainSteps = 3, FinetuneSteps = 3, SmallDataSteps = 3, EvalEvery = 2, BatchSize = 8,
-            TrainPairs = 12, HeldOutPairs = 4, SamplesPerPrompt = 3, SmallDataPairs = 6,
+            TrainPairs = 12, HeldOutPairs = 4, SamplesPerPrompt = 3, SmallDataPairs = 6, CostRepetitions = 1,
         };
         var lines = new List<string>();
-        var report = IrlReproduction.Execute(tabular, neural, seeds: 2, "all", dir.Path, lines.Add);
+        var report = IrlReproduction.Execute(tabular, neural, seeds: 1, "all", dir.Path, lines.Add);
         foreach (string file in new[] { "results.md", "metrics.json", "tabular-frontier.svg", "neural-frontier.svg", "small-data-nll.svg" })
             Assert.True(File.Exists(Path.Combine(dir.Path, file)), file);
         string[] ids = ["A-2 (i)", "A-2 (ii)", "A-2 (iii)", "A-3 (i)", "A-3 (ii)", "A-3 (iii)", "A-4", "A-5", "cost"];
