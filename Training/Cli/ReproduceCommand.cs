@@ -10,6 +10,7 @@ public static class ReproduceCommand
     private static readonly Experiment[] Experiments =
     [
         new("dks", "deep vanilla MLPs on Fashion-MNIST: standard vs TAT init, SGD vs K-FAC (DKS/TAT papers)", Dks.Reproduce.DksReproduceCommand.Run),
+        new("irl", "IQLearn as TD-regularised MLE vs MLE (Wulfmeier et al. 2024): tabular tree and shortest-path languages", Irl.Reproduce.IrlReproduction.Run),
     ];
 
     public static int Run(string[] args)

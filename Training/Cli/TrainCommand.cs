@@ -1,6 +1,8 @@
 // `engine train`: trains a language model on the embedded default corpus or the user's text, writing a
 // run folder (config.json, metrics.jsonl, curves.svg, checkpoint.safetensors), then prints samples.
 using System.Globalization;
+using Engine.Training.Data;
+using Engine.Training.Irl;
 using Engine.Training.Lm;
 using Engine.Training.Reporting;
 
@@ -33,10 +35,21 @@ public static class TrainCommand
           --stop-at N            end this invocation after step N (with a checkpoint); resume later
           --overwrite            start a new run in a --run folder that already holds a checkpoint
           --sample-length N      bytes per sample printed at the end (default 240; 0 for none)
+
+        prompt/response data (--data FILE.jsonl: one JSON object per line with "prompt" and "response" strings):
+          --objective NAME       mle (response tokens only), iqlearn (IQLearn as TD-regularised MLE) or
+                                 mle-entropy (MLE + token-entropy bonus) (default mle)
+          --lambda L             iqlearn: weight of the TD (chi-squared) term; 0 is exactly MLE (default 0.5)
+          --gamma G              iqlearn: discount in [0, 1] (default 0.99)
+          --mix-in A             iqlearn: run online IQLearn with this weight in [0, 1] of the model's own
+                                 samples (default: offline)
+          --beta B               mle-entropy: weight of the token-entropy bonus (default 0.1)
+          --response-limit N     most tokens in a sampled response (default 64)
         """;
 
     private static readonly string[] FixedWhenResuming =
-        ["data", "separator", "model", "batch", "seq", "lr", "warmup", "eval-every", "checkpoint-every", "seed"];
+        ["data", "separator", "model", "batch", "seq", "lr", "warmup", "eval-every", "checkpoint-every", "seed",
+         "objective", "lambda", "gamma", "mix-in", "beta", "response-limit"];
 
     public static int Run(string[] args)
     {
@@ -76,7 +89,17 @@ public static class TrainCommand
                 EvalEvery = a.Int("eval-every", config.EvalEvery, 1),
                 CheckpointEvery = a.Int("checkpoint-every", config.CheckpointEvery, 1),
                 Seed = (ulong)a.Int("seed", (int)config.Seed, 0),
+                Objective = a.String("objective") ?? config.Objective,
+                Lambda = a.Double("lambda", config.Lambda, 0, 1e6),
+                Gamma = a.Double("gamma", config.Gamma, 0, 1),
+                MixIn = a.Has("mix-in") ? a.Double("mix-in", 0, 0, 1) : null,
+                EntropyBeta = a.Double("beta", config.EntropyBeta, 0, 1e6),
+                ResponseLimit = a.Int("response-limit", config.ResponseLimit, 1, 1 << 16),
             };
+            if (!IrlObjective.Names.Contains(config.Objective))
+                throw new UsageException($"train: --objective must be one of {string.Join(", ", IrlObjective.Names)}, got '{config.Objective}'");
+            if (config.Objective != "mle" && !config.IsPromptResponseData)
+                throw new UsageException($"train: --objective {config.Objective} needs --data FILE.jsonl with {{\"prompt\": ..., \"response\": ...}} lines");
         }
         config = config with
         {
@@ -93,6 +116,7 @@ public static class TrainCommand
             throw new UsageException($"train: the checkpoint is at step {checkpoint.Step}; --steps and --stop-at must be later");
         if (checkpoint is null && File.Exists(LmTrainer.CheckpointPath(runDir)) && !overwrite)
             throw new UsageException($"train: {runDir} already holds a checkpoint; continue it with --resume {runDir}, start again with --overwrite, or choose another --run folder");
+        if (config.IsPromptResponseData) return RunPromptResponse(config, runDir, checkpoint, resume, stopAt, sampleLength);
         var result = LmTrainer.Run(config, runDir, Progress.ForConsole(logEvery: 50), checkpoint, resume, stopAt);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run folder {runDir}: config.json, metrics.jsonl, curves.svg, {LmTrainer.CheckpointFile}"));
@@ -104,6 +128,22 @@ public static class TrainCommand
                 Console.WriteLine($"--- sample (prompt \"{prompt}\", temperature 0.8) ---");
                 Console.WriteLine(prompt + TextSampler.Continue(result.Model, prompt, sampleLength, new SamplingOptions(Seed: seed)));
             }
+        return 0;
+    }
+
+    /// <summary>Trains on JSONL prompt/response pairs and prints a sampled response to a few held-out prompts.</summary>
+    private static int RunPromptResponse(LmRunConfig config, string runDir, LmCheckpoint? checkpoint, string? resume, int? stopAt, int sampleLength)
+    {
+        var result = IrlTrainer.Run(config, runDir, Progress.ForConsole(logEvery: 50), checkpoint, resume, stopAt);
+        Console.WriteLine($"run folder {runDir}: config.json, metrics.jsonl, curves.svg, {LmTrainer.CheckpointFile}");
+        if (result.ValidationLoss is { } v)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"final held-out response NLL {v:F4} nats/token"));
+        if (sampleLength == 0 || result.Validation.Count == 0) return 0;
+        var tokenizer = new ByteTokenizer();
+        var prompts = result.Validation.Take(3).Select(p => p.Prompt).ToList();
+        var samples = ResponseSampler.Sample(result.Model, prompts, Math.Min(sampleLength, config.ResponseLimit), ByteTokenizer.Eos, new Engine.Tensors.Generator(1));
+        foreach (var s in samples)
+            Console.WriteLine($"--- prompt \"{tokenizer.Decode(s.Prompt)}\" -> \"{tokenizer.Decode(s.Response)}\"{(s.EndsWithEos ? "" : " (truncated)")}");
         return 0;
     }
 

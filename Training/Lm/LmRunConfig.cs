@@ -37,6 +37,25 @@ public sealed record LmRunConfig
     public int CheckpointEvery { get; init; } = 200;
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>Objective on prompt/response (.jsonl) data: mle, iqlearn or mle-entropy (see Training/Irl).
+    /// Text data always trains with mle.</summary>
+    public string Objective { get; init; } = "mle";
+
+    /// <summary>IQLearn's χ² weight λ (0 is MLE), its discount γ, and the online mix-in weight α (null: offline).</summary>
+    public double Lambda { get; init; } = 0.5;
+    public double Gamma { get; init; } = 0.99;
+    public double? MixIn { get; init; }
+
+    /// <summary>The token-entropy bonus weight β of mle-entropy.</summary>
+    public double EntropyBeta { get; init; } = 0.1;
+
+    /// <summary>The most tokens a model-sampled response may have (online IQLearn and the final samples).</summary>
+    public int ResponseLimit { get; init; } = 64;
+
+    /// <summary>True when the data is a JSONL file of {"prompt", "response"} pairs.</summary>
+    [JsonIgnore]
+    public bool IsPromptResponseData => Data is not null && Data.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
@@ -75,6 +94,9 @@ public sealed record LmRunConfig
         Require(GradClip > 0, $"gradient clip must be positive, got {GradClip}");
         Require(EvalEvery >= 1 && EvalBatches >= 1 && CheckpointEvery >= 1, "eval-every, eval-batches and checkpoint-every must be at least 1");
         Require(DocumentSeparator is null || DocumentSeparator.Length > 0, "the document separator must not be empty");
+        Require(Irl.IrlObjective.Names.Contains(Objective), $"unknown objective '{Objective}'; choose one of {string.Join(", ", Irl.IrlObjective.Names)}");
+        Require(Objective == "mle" || IsPromptResponseData, $"objective {Objective} needs prompt/response data: a .jsonl file of {{\"prompt\": ..., \"response\": ...}} lines");
+        Irl.IrlTrainer.ObjectiveOf(this);
         ModelCatalog.Describe(Model);
         return this;
     }

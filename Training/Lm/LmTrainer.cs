@@ -102,7 +102,7 @@ public sealed class LmTrainer
     }
 
     /// <summary>Matrices get weight decay; vectors (norm scales, biases) do not.</summary>
-    private static IEnumerable<ParamGroup> ParameterGroups(LanguageModel model, LmRunConfig config)
+    internal static IEnumerable<ParamGroup> ParameterGroups(LanguageModel model, LmRunConfig config)
     {
         var decay = model.NamedParameters().Where(p => p.Value.Rank >= 2).ToList();
         var noDecay = model.NamedParameters().Where(p => p.Value.Rank < 2).ToList();
