@@ -10,8 +10,10 @@ public sealed class TabularMdp
 {
     private const double ProbabilityTolerance = 1e-9;
 
-    private readonly double[,,] _transitions;
-    private readonly double[,] _rewards;
+    // Row-major flat copies: P[(s·A + a)·S + s'] and r[s·A + a]. The arrays are never modified after
+    // construction, so MDPs derived with WithRewards share the transition array.
+    private readonly double[] _transitions;
+    private readonly double[] _rewards;
     private readonly double[] _start;
 
     public int StateCount { get; }
@@ -54,33 +56,85 @@ public sealed class TabularMdp
         StateCount = states;
         ActionCount = actions;
         Gamma = gamma;
-        _transitions = (double[,,])transitions.Clone();
-        _rewards = (double[,])rewards.Clone();
+        _transitions = new double[states * actions * states];
+        _rewards = new double[states * actions];
+        for (int s = 0; s < states; s++)
+            for (int a = 0; a < actions; a++)
+            {
+                _rewards[s * actions + a] = rewards[s, a];
+                for (int next = 0; next < states; next++) _transitions[(s * actions + a) * states + next] = transitions[s, a, next];
+            }
         _start = (double[])startDistribution.Clone();
     }
 
+    // A trusted copy that shares the validated transitions and start distribution.
+    private TabularMdp(TabularMdp source, double[] rewards, double gamma)
+    {
+        StateCount = source.StateCount;
+        ActionCount = source.ActionCount;
+        Gamma = gamma;
+        _transitions = source._transitions;
+        _start = source._start;
+        _rewards = rewards;
+    }
+
     /// <summary>P(s' | s, a).</summary>
-    public double Transition(int state, int action, int next) => _transitions[state, action, next];
+    public double Transition(int state, int action, int next) => _transitions[(state * ActionCount + action) * StateCount + next];
+
+    /// <summary>The next-state distribution P(· | s, a).</summary>
+    public ReadOnlySpan<double> TransitionRow(int state, int action) =>
+        _transitions.AsSpan((state * ActionCount + action) * StateCount, StateCount);
 
     /// <summary>r(s, a).</summary>
-    public double Reward(int state, int action) => _rewards[state, action];
+    public double Reward(int state, int action) => _rewards[state * ActionCount + action];
 
     /// <summary>ρ0(s).</summary>
     public double StartProbability(int state) => _start[state];
 
     /// <summary>Copies of the arrays, safe to modify.</summary>
-    public double[,,] TransitionsCopy() => (double[,,])_transitions.Clone();
-    public double[,] RewardsCopy() => (double[,])_rewards.Clone();
+    public double[,,] TransitionsCopy()
+    {
+        var result = new double[StateCount, ActionCount, StateCount];
+        for (int s = 0; s < StateCount; s++)
+            for (int a = 0; a < ActionCount; a++)
+                for (int next = 0; next < StateCount; next++) result[s, a, next] = Transition(s, a, next);
+        return result;
+    }
+
+    public double[,] RewardsCopy()
+    {
+        var result = new double[StateCount, ActionCount];
+        for (int s = 0; s < StateCount; s++)
+            for (int a = 0; a < ActionCount; a++) result[s, a] = Reward(s, a);
+        return result;
+    }
+
     public double[] StartDistributionCopy() => (double[])_start.Clone();
 
     /// <summary>The same dynamics, discount and start with another reward r[s, a] (e.g. r = −λ in a convex MDP).</summary>
-    public TabularMdp WithRewards(double[,] rewards) => new(_transitions, rewards, Gamma, _start);
+    public TabularMdp WithRewards(double[,] rewards)
+    {
+        if (rewards.GetLength(0) != StateCount || rewards.GetLength(1) != ActionCount)
+            throw new EngineException($"TabularMdp: rewards must have shape [{StateCount}, {ActionCount}], got [{rewards.GetLength(0)}, {rewards.GetLength(1)}]");
+        var flat = new double[StateCount * ActionCount];
+        for (int s = 0; s < StateCount; s++)
+            for (int a = 0; a < ActionCount; a++)
+            {
+                if (!double.IsFinite(rewards[s, a])) throw new EngineException($"TabularMdp: r[{s}, {a}] = {rewards[s, a]} is not finite");
+                flat[s * ActionCount + a] = rewards[s, a];
+            }
+        return new TabularMdp(this, flat, Gamma);
+    }
 
     /// <summary>The same MDP with another discount.</summary>
-    public TabularMdp WithGamma(double gamma) => new(_transitions, _rewards, gamma, _start);
+    public TabularMdp WithGamma(double gamma)
+    {
+        if (!(gamma >= 0 && gamma < 1)) throw new EngineException($"TabularMdp: gamma must be in [0, 1), got {gamma}");
+        return new TabularMdp(this, _rewards, gamma);
+    }
 
     /// <summary>The same MDP with another start distribution.</summary>
-    public TabularMdp WithStartDistribution(double[] startDistribution) => new(_transitions, _rewards, Gamma, startDistribution);
+    public TabularMdp WithStartDistribution(double[] startDistribution) => new(TransitionsCopy(), RewardsCopy(), Gamma, startDistribution);
 
     /// <summary>The state-to-state matrix under a policy: P_π[s, s'] = Σ_a π(a|s) P(s'|s, a).</summary>
     public double[,] StateTransitionMatrix(TabularPolicy policy)
@@ -92,7 +146,8 @@ public sealed class TabularMdp
             {
                 double pa = policy[s, a];
                 if (pa == 0) continue;
-                for (int next = 0; next < StateCount; next++) matrix[s, next] += pa * _transitions[s, a, next];
+                var row = TransitionRow(s, a);
+                for (int next = 0; next < StateCount; next++) matrix[s, next] += pa * row[next];
             }
         return matrix;
     }
@@ -103,7 +158,7 @@ public sealed class TabularMdp
         RequireCompatible(policy);
         var result = new double[StateCount];
         for (int s = 0; s < StateCount; s++)
-            for (int a = 0; a < ActionCount; a++) result[s] += policy[s, a] * _rewards[s, a];
+            for (int a = 0; a < ActionCount; a++) result[s] += policy[s, a] * Reward(s, a);
         return result;
     }
 
@@ -115,9 +170,10 @@ public sealed class TabularMdp
         for (int s = 0; s < StateCount; s++)
             for (int a = 0; a < ActionCount; a++)
             {
+                var row = TransitionRow(s, a);
                 double expected = 0;
-                for (int next = 0; next < StateCount; next++) expected += _transitions[s, a, next] * values[next];
-                q[s, a] = _rewards[s, a] + Gamma * expected;
+                for (int next = 0; next < StateCount; next++) expected += row[next] * values[next];
+                q[s, a] = Reward(s, a) + Gamma * expected;
             }
         return q;
     }

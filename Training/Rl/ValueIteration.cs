@@ -1,7 +1,9 @@
 // Optimal control on a tabular MDP: value iteration V ← max_a (r + γ P V) (a γ-contraction, stopped when
 // the sup-norm change is below a tolerance), policy iteration (exact evaluation plus greedy improvement,
-// which ends at an exactly optimal deterministic policy), and the best response of convex MDPs (spec
-// irl-rl.md §C.3: value iteration, ties broken on the lowest action index).
+// which ends at an exactly optimal deterministic policy), the best response of convex MDPs (spec
+// irl-rl.md §C.3: the greedy policy of Q*, ties broken on the lowest action index; computed by warm-started
+// policy iteration, which is much faster than value iteration when the reward changes a little per round),
+// and soft (KL-regularised) value iteration.
 using Engine.Tensors;
 
 namespace Engine.Training.Rl;
@@ -74,21 +76,32 @@ public static class PolicyIteration
 public static class BestResponse
 {
     /// <summary>
-    /// An exactly optimal deterministic policy for the MDP's reward: value iteration (greedy, ties to the
-    /// lowest action), then policy iteration from that policy to remove any error left by the tolerance.
+    /// An exactly optimal deterministic policy for the MDP's reward. Policy iteration (from warmStart, or
+    /// from the one-step greedy actions) finds an optimal policy; the answer is then the greedy policy of
+    /// its exact Q* with ties to the lowest action index, so it does not depend on the warm start.
     /// </summary>
-    public static ValueSolution Solve(TabularMdp mdp)
+    public static ValueSolution Solve(TabularMdp mdp, int[]? warmStart = null)
     {
-        var approximate = ValueIteration.Solve(mdp, tolerance: 1e-10);
-        return PolicyIteration.Solve(mdp, TabularPolicy.GreedyActions(approximate.ActionValues));
+        var solved = PolicyIteration.Solve(mdp, warmStart ?? TabularPolicy.GreedyActions(mdp.RewardsCopy()));
+        return solved with { Policy = TabularPolicy.Greedy(solved.ActionValues) };
     }
 
-    /// <summary>The optimal policy for reward r[s, a] on mdp's dynamics.</summary>
-    public static TabularPolicy Policy(TabularMdp mdp, double[,] reward) => Solve(mdp.WithRewards(reward)).Policy;
+    /// <summary>The optimal policy for reward r[s, a] on mdp's dynamics (warmStart: a guess of its actions, e.g. the last answer).</summary>
+    public static TabularPolicy Policy(TabularMdp mdp, double[,] reward, int[]? warmStart = null) =>
+        Solve(mdp.WithRewards(reward), warmStart).Policy;
 
     /// <summary>The occupancy of the optimal policy for reward r[s, a]: the vertex of K maximising r·d.</summary>
     public static double[,] Occupancy(TabularMdp mdp, double[,] reward) =>
         Rl.Occupancy.StateActions(mdp, Policy(mdp, reward));
+
+    /// <summary>The actions of a deterministic policy (the first action with probability 1 in each state).</summary>
+    public static int[] ActionsOf(TabularPolicy policy)
+    {
+        var actions = new int[policy.StateCount];
+        for (int s = 0; s < policy.StateCount; s++)
+            while (policy[s, actions[s]] < 1) actions[s]++;
+        return actions;
+    }
 }
 
 public static class SoftValueIteration
