@@ -9,6 +9,8 @@ public static class ReproduceCommand
     // One line per experiment, in the order `engine reproduce --help` lists them.
     private static readonly Experiment[] Experiments =
     [
+        new("convex-mdp", "Zahavy et al. 2021: convex MDPs as a cost/policy game, averaged vs last iterate", Rl.ConvexMdp.ConvexMdpExperiment.Run),
+        new("skills", "APART (Schreiber Galler et al. 2023): VIC, the simplified method and APART on 4x4 and 5x5 grids", Rl.Skills.SkillsExperiment.Run),
     ];
 
     public static int Run(string[] args)
