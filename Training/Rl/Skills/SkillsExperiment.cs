@@ -106,7 +106,7 @@ public static class SkillsExperiment
         File.WriteAllText(Path.Combine(outDir, "skills.csv"), csv.ToString());
         foreach (int size in grids)
             File.WriteAllText(Path.Combine(outDir, $"skills-{size}x{size}.svg"), Plot(outcomes.Where(o => o.Setting.Size == size).ToList()));
-        string table = Table(outcomes);
+        string table = Table(outcomes) + Verdicts(outcomes);
         File.WriteAllText(Path.Combine(outDir, "table.md"), table);
         Console.WriteLine();
         Console.WriteLine(table);
@@ -130,6 +130,20 @@ public static class SkillsExperiment
             table.AppendLine(Invariant($"| {o.Setting.Size}×{o.Setting.Size} ({o.Setting.Skills}, {o.Setting.Horizon}) | {Name(o.Method)} | {string.Join(", ", finals)} | {mean:F1} ± {sem:F1} | {mi:F2} ({Math.Log2(o.Setting.Skills):F2}) | {reach} |"));
         }
         return table.ToString();
+    }
+
+    // Spec §F B-2 and B-3 on 4×4 (16 skills): the simplified method ≥ 15 while vanilla VIC ≤ 13 (mean over
+    // seeds), and APART ≥ VIC + 3 and ≥ 15. A FAIL is a finding about the claim, not a broken run.
+    private static string Verdicts(List<Outcome> outcomes)
+    {
+        double? Mean(SkillMethod method) => outcomes.FirstOrDefault(o => o.Setting.Size == 4 && o.Method == method)?.Seeds.Average(c => (double)c[^1].DiscoveredSkills);
+        double? vic = Mean(SkillMethod.Vic), simplified = Mean(SkillMethod.Simplified), apart = Mean(SkillMethod.Apart);
+        var lines = new StringBuilder("\n");
+        if (vic is { } v && simplified is { } s)
+            lines.AppendLine(Invariant($"B-2 simplified mean ≥ 15 and vanilla VIC mean ≤ 13 (4×4): {s:F1} vs {v:F1} -> {(s >= 15 && v <= 13 ? "PASS" : "FAIL")}"));
+        if (vic is { } v2 && apart is { } a)
+            lines.AppendLine(Invariant($"B-3 APART mean ≥ VIC + 3 and ≥ 15 (4×4): {a:F1} vs VIC {v2:F1} -> {(a >= v2 + 3 && a >= 15 ? "PASS" : "FAIL")}"));
+        return lines.ToString();
     }
 
     private static string Plot(List<Outcome> outcomes)
