@@ -186,8 +186,9 @@ public static class StepBenchmark
 
     private static void WriteJson(int threads, StepTiming r)
     {
-        using var stream = Console.OpenStandardOutput();
-        using (var json = new Utf8JsonWriter(stream))
+        // Through Console.Out (not the raw stdout stream), so a redirected Console sees it too.
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteString("model", r.Model);
@@ -208,6 +209,6 @@ public static class StepBenchmark
             json.WriteNumber("gen2_collections", r.Gen2Collections);
             json.WriteEndObject();
         }
-        stream.WriteByte((byte)'\n');
+        Console.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
     }
 }

@@ -6,6 +6,7 @@
 //   step-time          §4.3: training step time against sequence length at fixed tokens per batch
 // The quick default takes a few minutes on 2 cores; --smoke shrinks everything to seconds (for tests).
 // Outputs in --out: results.json, results.md (the tables) and one SVG per part.
+using Engine.Tensors;
 using Engine.Training.Cli;
 using Engine.Training.Data;
 
@@ -17,11 +18,12 @@ public sealed record ReproductionScale(
     int CopySymbols, int CopyData, int InductionSymbols, int[] InductionLengthMultiples,
     FamilySize LmSize, ExtrapolationSettings Lm, StepTimeSettings StepTime)
 {
-    /// <summary>A few minutes on 2 cores. Task models follow §6.2 (5 blocks of width 64, Griffin's only
-    /// attention block is the third, local window half the training length) at a shorter length.</summary>
+    /// <summary>A few minutes on 2 free cores. Task models are §6.2's (width 64; Griffin's only attention
+    /// block is the third, its local window half the training length) with 3 blocks instead of 5 and a
+    /// shorter training length (64 instead of 256 or 1024), to fit the time.</summary>
     public static ReproductionScale Quick(ulong seed) => new(
-        TaskSize: new FamilySize(Blocks: 5, Width: 64, Heads: 2, LruWidth: 64, VocabSize: 0, GriffinWindow: 32),
-        TaskTrainLength: 64, TaskSteps: 300, TaskBatch: 16, TaskEvalEvery: 25, TaskEvalSequences: 256,
+        TaskSize: new FamilySize(Blocks: 3, Width: 64, Heads: 2, LruWidth: 64, VocabSize: 0, GriffinWindow: 32),
+        TaskTrainLength: 64, TaskSteps: 200, TaskBatch: 16, TaskEvalEvery: 25, TaskEvalSequences: 128,
         CopySymbols: 8, CopyData: 8, InductionSymbols: 8, InductionLengthMultiples: [1, 2, 4, 8],
         LmSize: new FamilySize(Blocks: 3, Width: 64, Heads: 2, LruWidth: 64, VocabSize: 259, GriffinWindow: 32),
         Lm: new ExtrapolationSettings(Steps: 200, Batch: 8, TrainLength: 64, LearningRate: 3e-3, EvalBatches: 8, EvalLengths: [64, 128, 256], Seed: seed),
@@ -43,6 +45,8 @@ public static class GriffinReproduction
 
     public static IReadOnlyList<string> Parts { get; } = ["selective-copying", "induction-heads", "extrapolation", "step-time"];
 
+    private const double TaskLearningRate = 5e-3;
+
     private const string Help = """
         usage: engine reproduce griffin [options]
 
@@ -53,8 +57,9 @@ public static class GriffinReproduction
           --parts LIST   comma-separated, any of selective-copying, induction-heads, extrapolation, step-time (default: all)
           --out DIR      where results.json, results.md and the SVG plots go (default runs/reproduce-griffin)
           --seed N       seed of the models, the task data and the batch order (default 1)
-          --steps N      training steps per model on each synthetic task (default 300)
+          --steps N      training steps per model on each synthetic task (default 200)
           --lm-steps N   training steps per model for length extrapolation (default 200)
+          --threads N    worker threads of the tensor kernels (default: all cores; 1 is faster on a busy machine)
           --smoke        tiny models and a handful of steps: checks the pipeline in seconds
         """;
 
@@ -78,7 +83,22 @@ public static class GriffinReproduction
             TaskSteps = a.Int("steps", scale.TaskSteps, 1, 1_000_000),
             Lm = scale.Lm with { Steps = a.Int("lm-steps", scale.Lm.Steps, 1, 1_000_000) },
         };
+        int threads = a.Int("threads", Environment.ProcessorCount, 1, 1024);
         a.RejectUnknown();
+        int savedThreads = Parallelism.MaxThreads;
+        Parallelism.MaxThreads = threads;
+        try
+        {
+            return Run(parts, outDir, seed, scale);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = savedThreads;
+        }
+    }
+
+    private static int Run(string[] parts, string outDir, ulong seed, ReproductionScale scale)
+    {
         try
         {
             Directory.CreateDirectory(outDir);
@@ -109,7 +129,7 @@ public static class GriffinReproduction
     private static List<TaskResult> RunTask(SyntheticTask task, ReproductionScale scale, int[] lengthMultiples, ulong seed, Action<string> log)
     {
         log($"{task.Name}: train at length {scale.TaskTrainLength} for {scale.TaskSteps} steps of batch {scale.TaskBatch}");
-        var settings = new TaskSettings(scale.TaskSteps, scale.TaskBatch, scale.TaskTrainLength, 3e-3, scale.TaskEvalEvery,
+        var settings = new TaskSettings(scale.TaskSteps, scale.TaskBatch, scale.TaskTrainLength, TaskLearningRate, scale.TaskEvalEvery,
             scale.TaskEvalSequences, [.. lengthMultiples.Select(m => m * scale.TaskTrainLength)], seed);
         var size = scale.TaskSize with { VocabSize = task.VocabSize };
         return [.. FamilyConfigs.All.Select(f => TaskTrainer.Train(task, f, FamilyConfigs.Config(f, size), settings, log))];
