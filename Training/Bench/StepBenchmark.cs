@@ -26,9 +26,11 @@ public sealed record StepWorkload(Module Model, Func<Tensor> Loss, string Descri
 /// <summary>The batch of a language-model step: Batch sequences of Time tokens.</summary>
 public sealed record StepShape(int Batch, int Time);
 
-/// <summary>One measurement: median and mean seconds per step, managed bytes allocated per step, gen-2 collections.</summary>
+/// <summary>One measurement: median and mean wall seconds per step, median process CPU seconds per step (all
+/// threads, GC included: on a shared machine this counts the work, not the waiting), managed bytes allocated
+/// per step, gen-2 collections.</summary>
 public sealed record StepTiming(string Model, string Description, bool Pooled, int Steps, double MedianSeconds,
-    double MeanSeconds, double BytesPerStep, int Gen2Collections, long Parameters, StepShape? Shape);
+    double MeanSeconds, double MedianCpuSeconds, double BytesPerStep, int Gen2Collections, long Parameters, StepShape? Shape);
 
 public static class StepBenchmark
 {
@@ -157,19 +159,22 @@ public static class StepBenchmark
         }
         for (int i = 0; i < warmup; i++) Step();
         var times = new List<double>(steps);
+        var cpuTimes = new List<double>(steps);
         int gen2Before = GC.CollectionCount(2);
         long bytesBefore = GC.GetTotalAllocatedBytes(precise: true);
         var total = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++)
         {
+            var cpuBefore = Environment.CpuUsage.TotalTime;
             var clock = Stopwatch.StartNew();
             Step();
             times.Add(clock.Elapsed.TotalSeconds);
+            cpuTimes.Add((Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds);
         }
         double totalSeconds = total.Elapsed.TotalSeconds;
         long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
         int gen2 = GC.CollectionCount(2) - gen2Before;
-        return new StepTiming(name, workload.Description, pool, steps, BenchTiming.Median(times), totalSeconds / steps,
+        return new StepTiming(name, workload.Description, pool, steps, BenchTiming.Median(times), totalSeconds / steps, BenchTiming.Median(cpuTimes),
             (double)bytes / steps, gen2, workload.Model.ParameterCount, workload.Shape);
     }
 
@@ -180,6 +185,7 @@ public static class StepBenchmark
             (r.Pooled ? "buffers pooled per step" : "no buffer pool"));
         Console.WriteLine(string.Create(inv, $"median ms/step   {r.MedianSeconds * 1e3:F2}"));
         Console.WriteLine(string.Create(inv, $"mean ms/step     {r.MeanSeconds * 1e3:F2}"));
+        Console.WriteLine(string.Create(inv, $"median CPU ms    {r.MedianCpuSeconds * 1e3:F2}"));
         Console.WriteLine(string.Create(inv, $"MB alloc/step    {r.BytesPerStep / 1e6:F3}"));
         Console.WriteLine($"gen-2 GCs        {r.Gen2Collections}");
     }
@@ -205,6 +211,7 @@ public static class StepBenchmark
             }
             json.WriteNumber("median_ms", Math.Round(r.MedianSeconds * 1e3, 3));
             json.WriteNumber("mean_ms", Math.Round(r.MeanSeconds * 1e3, 3));
+            json.WriteNumber("median_cpu_ms", Math.Round(r.MedianCpuSeconds * 1e3, 3));
             json.WriteNumber("bytes_per_step", Math.Round(r.BytesPerStep));
             json.WriteNumber("gen2_collections", r.Gen2Collections);
             json.WriteEndObject();

@@ -40,8 +40,8 @@ public sealed class GriffinReport(string outDir)
         if (StepTime is { } steps)
         {
             StepTimeTable(md, steps);
-            Save("step-time.svg", SeriesPlot.Lines("Training step time at fixed tokens per batch", "sequence length", "ms per AdamW step (median)",
-                [.. steps.GroupBy(r => r.Family).Select(g => new Series(Label(g.Key, g.First().Parameters), [.. g.Select(r => ((double)r.Length, r.MedianMs))]))], log2X: true));
+            Save("step-time.svg", SeriesPlot.Lines("Training step time at fixed tokens per batch", "sequence length", "CPU ms per AdamW step (median)",
+                [.. steps.GroupBy(r => r.Family).Select(g => new Series(Label(g.Key, g.First().Parameters), [.. g.Select(r => ((double)r.Length, r.MedianCpuMs))]))], log2X: true));
         }
         Save(TablesFile, md.ToString());
         Save(JsonFile, Json());
@@ -83,16 +83,16 @@ public sealed class GriffinReport(string outDir)
     private static void StepTimeTable(StringBuilder md, List<StepTimeRow> rows)
     {
         var families = rows.Select(r => r.Family).Distinct().ToList();
-        md.Append("\n## Training step time (median ms per AdamW step, fixed tokens per batch)\n\n| batch x length | ")
+        md.Append("\n## Training step time (median per AdamW step, fixed tokens per batch)\n\nProcess CPU ms (all threads) and, in brackets, wall ms; the ratio is of CPU times.\n\n| batch x length | ")
           .Append(string.Join(" | ", families.Select(f => FamilyConfigs.Name(f)))).Append(" | MQA / Griffin |\n| --- |")
           .Append(string.Concat(families.Select(_ => " ---: |"))).Append(" ---: |\n");
         foreach (var group in rows.GroupBy(r => r.Length))
         {
             var byFamily = group.ToDictionary(r => r.Family);
             string ratio = byFamily.TryGetValue(Family.Mqa, out var mqa) && byFamily.TryGetValue(Family.Griffin, out var griffin)
-                ? Invariant($"{mqa.MedianMs / griffin.MedianMs:F2}") : "";
+                ? Invariant($"{mqa.MedianCpuMs / griffin.MedianCpuMs:F2}") : "";
             md.Append(Invariant($"| {group.First().Batch} x {group.Key} | "))
-              .Append(string.Join(" | ", families.Select(f => byFamily.TryGetValue(f, out var r) ? Invariant($"{r.MedianMs:F1}") : "")))
+              .Append(string.Join(" | ", families.Select(f => byFamily.TryGetValue(f, out var r) ? Invariant($"{r.MedianCpuMs:F0} ({r.MedianMs:F0})") : "")))
               .Append($" | {ratio} |\n");
         }
     }

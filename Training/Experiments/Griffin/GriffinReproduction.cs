@@ -26,7 +26,7 @@ public sealed record ReproductionScale(
         TaskTrainLength: 64, TaskSteps: 200, TaskBatch: 16, TaskEvalEvery: 25, TaskEvalSequences: 128,
         CopySymbols: 8, CopyData: 8, InductionSymbols: 8, InductionLengthMultiples: [1, 2, 4, 8],
         LmSize: new FamilySize(Blocks: 3, Width: 64, Heads: 2, LruWidth: 64, VocabSize: 259, GriffinWindow: 32),
-        Lm: new ExtrapolationSettings(Steps: 200, Batch: 8, TrainLength: 64, LearningRate: 3e-3, EvalBatches: 8, EvalLengths: [64, 128, 256], Seed: seed),
+        Lm: new ExtrapolationSettings(Steps: 200, Batch: 8, TrainLength: 64, LearningRate: 3e-3, EvalBatches: 32, EvalLengths: [64, 128, 256], Seed: seed),
         StepTime: new StepTimeSettings(new FamilySize(3, 96, 4, 128, 259, 64), TokensPerBatch: 2048, Lengths: [128, 256, 512, 1024, 2048], Steps: 3, Warmup: 1));
 
     /// <summary>Seconds: the same code paths on tiny models, for the tests.</summary>

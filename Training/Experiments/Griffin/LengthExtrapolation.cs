@@ -1,8 +1,10 @@
 // Length extrapolation on language modelling (Griffin §6.1, Fig. 5): train each family on byte windows of
 // length T from the default corpus, then measure validation loss on windows of T, 2T, 4T, ... The paper
 // finds that Griffin and Hawk keep improving (or hold) beyond the training length while the transformer
-// degrades. We report the mean loss over each whole window (as the paper does) and the mean over the
-// positions at or beyond T only, where a model meets context lengths it never trained on.
+// degrades. Every length is evaluated on the same validation text (the first EvalBatches windows of length
+// T, cut into windows of length L instead), so only the context the model may use changes. We report the
+// mean loss over each whole window (as the paper does) and the mean over the positions at or beyond T
+// only, where a model meets context lengths it never trained on.
 using System.Diagnostics;
 using Engine.Autograd;
 using Engine.Models.Griffin;
@@ -61,10 +63,12 @@ public static class LengthExtrapolation
         return new ExtrapolationResult(family, model.ParameterCount, recent.Average(), window, beyond, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Mean next-byte loss over the first maxBatches validation windows of the given length, over
-    /// all positions and over positions ≥ trainLength (NaN when the window is no longer than that).</summary>
-    private static (double Whole, double Beyond) Evaluate(GriffinModel model, CorpusSplit split, int batchSize, int length, int trainLength, int maxBatches)
+    /// <summary>Mean next-byte loss over the text of the first trainBatches validation batches at the
+    /// training length, cut into windows of the given length: over all positions, and over positions ≥
+    /// trainLength (NaN when the window is no longer than that).</summary>
+    private static (double Whole, double Beyond) Evaluate(GriffinModel model, CorpusSplit split, int batchSize, int length, int trainLength, int trainBatches)
     {
+        int maxBatches = Math.Max(1, (int)((long)trainBatches * trainLength / length));
         model.Eval();
         try
         {

@@ -12,7 +12,8 @@ namespace Engine.Training.Experiments.Griffin;
 
 public sealed record StepTimeSettings(FamilySize Size, int TokensPerBatch, IReadOnlyList<int> Lengths, int Steps, int Warmup);
 
-public sealed record StepTimeRow(Family Family, long Parameters, int Batch, int Length, double MedianMs, double BytesPerStep);
+/// <summary>Median wall and process-CPU milliseconds per step; on a busy machine the CPU time is the steadier.</summary>
+public sealed record StepTimeRow(Family Family, long Parameters, int Batch, int Length, double MedianMs, double MedianCpuMs, double BytesPerStep);
 
 public static class StepTimeSweep
 {
@@ -28,8 +29,8 @@ public static class StepTimeSweep
                 var model = new GriffinModel(config, new Generator(1));
                 var workload = StepBenchmark.LanguageModelStep(model, new Generator(1234), new StepShape(batch, length), FamilyConfigs.Name(family));
                 var timing = StepBenchmark.Measure(FamilyConfigs.Name(family), workload, s.Steps, s.Warmup, pool: true);
-                rows.Add(new StepTimeRow(family, timing.Parameters, batch, length, timing.MedianSeconds * 1e3, timing.BytesPerStep));
-                log($"  step time, {FamilyConfigs.Name(family)}: batch {batch} x {length}: {timing.MedianSeconds * 1e3:F1} ms per step");
+                rows.Add(new StepTimeRow(family, timing.Parameters, batch, length, timing.MedianSeconds * 1e3, timing.MedianCpuSeconds * 1e3, timing.BytesPerStep));
+                log($"  step time, {FamilyConfigs.Name(family)}: batch {batch} x {length}: {timing.MedianSeconds * 1e3:F1} ms per step, {timing.MedianCpuSeconds * 1e3:F1} CPU ms");
             }
         }
         return rows;
