@@ -25,6 +25,9 @@ public static class StepTimeSweep
             int batch = Math.Max(1, s.TokensPerBatch / length);
             foreach (var family in FamilyConfigs.All)
             {
+                // Each model starts from an empty buffer pool, as in its own `engine bench step` process; the
+                // previous model's arrays would otherwise fill the pool's byte budget with the wrong sizes.
+                BufferPool.Clear();
                 var config = FamilyConfigs.Config(family, s.Size);
                 var model = new GriffinModel(config, new Generator(1));
                 var workload = StepBenchmark.LanguageModelStep(model, new Generator(1234), new StepShape(batch, length), FamilyConfigs.Name(family));
