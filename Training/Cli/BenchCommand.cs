@@ -15,6 +15,7 @@ public static class BenchCommand
                   [--threads N] [--reps N] [--only name,name] [--pool] [--json]
           step    time, allocation and gen-2 GCs per training step
                   [--model mlp|griffin-small|hawk-small|mqa-small] [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
+                  [--model griffin --config FILE] [--batch 8] [--seq 128]   (any Griffin/Hawk/MQA config JSON)
           decode  ms per decoded token and decode-state bytes against context length (Griffin, Hawk, MQA)
                   [--models griffin,hawk,mqa] [--contexts 256,512,1024,2048,4096,8192] [--tokens 32] [--json]
         """;

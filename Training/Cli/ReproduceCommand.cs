@@ -13,6 +13,7 @@ public static class ReproduceCommand
         new("irl", "IQLearn as TD-regularised MLE vs MLE (Wulfmeier et al. 2024): tabular tree and shortest-path languages", Irl.Reproduce.IrlReproduction.Run),
         new("convex-mdp", "Zahavy et al. 2021: convex MDPs as a cost/policy game, averaged vs last iterate", Rl.ConvexMdp.ConvexMdpExperiment.Run),
         new("skills", "APART (Schreiber Galler et al. 2023): VIC, the simplified method and APART on 4x4 and 5x5 grids", Rl.Skills.SkillsExperiment.Run),
+        new("griffin", Engine.Training.Experiments.Griffin.GriffinReproduction.Summary, Engine.Training.Experiments.Griffin.GriffinReproduction.Run),
     ];
 
     public static int Run(string[] args)
