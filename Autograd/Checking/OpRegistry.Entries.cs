@@ -63,6 +63,25 @@ public static partial class OpRegistry
                        $"a, x{ShapeMath.Format(shape)} axis {axis} reverse {reverse}");
         }),
 
+        // Fused kernels (a last axis of 1 is included: the normalised row is then 0 or ±1).
+        P("rms_norm", s =>
+        {
+            var shape = s.Shape(1);
+            return new([s.Input(shape), s.Input([shape[^1]])], x => x[0].RmsNorm(x[1], 0.1), $"x{ShapeMath.Format(shape)}");
+        }),
+        P("layer_norm", s =>
+        {
+            var shape = s.Shape(1);
+            shape[^1] = s.Int(2, 5);
+            return new([s.Input(shape), s.Input([shape[^1]]), s.Input([shape[^1]])], x => x[0].LayerNorm(x[1], x[2], 0.1), $"x{ShapeMath.Format(shape)}");
+        }),
+        P("gelu", s =>
+        {
+            bool tanh = s.Coin();
+            var sample = Unary(s, Domain.Real, x => x.Gelu(tanh));
+            return sample with { Description = $"{sample.Description} tanh {tanh}" };
+        }),
+
         // Movement.
         P("reshape", s =>
         {

@@ -1,0 +1,65 @@
+// The op surface of the fused kernels (RMSNorm, LayerNorm, GeLU, forward and backward): checks the
+// arguments, then hands the work to the current backend. Formulas: ReferenceBackend.Fused.cs.
+namespace Engine.Tensors;
+
+public sealed partial class NDArray
+{
+    /// <summary>x · rsqrt(mean(x²) + eps) · weight over the last axis; weight has shape [last axis].</summary>
+    public NDArray RmsNorm(NDArray weight, double eps)
+    {
+        CheckNorm("rms_norm", this, weight, null, eps);
+        return Backend.For("rms_norm", this).Normalize(NormKind.Rms, this, weight, null, eps);
+    }
+
+    /// <summary>(x − mean) · rsqrt(var + eps) · weight + bias over the last axis (population variance).</summary>
+    public NDArray LayerNorm(NDArray weight, NDArray bias, double eps)
+    {
+        CheckNorm("layer_norm", this, weight, bias, eps);
+        return Backend.For("layer_norm", this).Normalize(NormKind.Layer, this, weight, bias, eps);
+    }
+
+    /// <summary>[dx, dweight] (Rms) or [dx, dweight, dbias] (Layer) for the output gradient grad.</summary>
+    public NDArray[] NormBackward(NormKind kind, NDArray weight, double eps, NDArray grad)
+    {
+        string op = kind == NormKind.Rms ? "rms_norm_backward" : "layer_norm_backward";
+        CheckNorm(op, this, weight, null, eps);
+        CheckSameShape(op, this, grad);
+        return Backend.For(op, this).NormalizeBackward(kind, this, weight, eps, grad);
+    }
+
+    /// <summary>GeLU x·Φ(x): exact (erf) or the tanh approximation.</summary>
+    public NDArray Gelu(bool tanhApproximation)
+    {
+        RequireFloat("gelu", this);
+        return Backend.For("gelu", this).Gelu(this, tanhApproximation);
+    }
+
+    /// <summary>grad · GeLU'(x).</summary>
+    public NDArray GeluBackward(NDArray grad, bool tanhApproximation)
+    {
+        RequireFloat("gelu_backward", this);
+        CheckSameShape("gelu_backward", this, grad);
+        return Backend.For("gelu_backward", this).GeluBackward(this, grad, tanhApproximation);
+    }
+
+    private static void CheckNorm(string op, NDArray x, NDArray weight, NDArray? bias, double eps)
+    {
+        RequireFloat(op, x);
+        if (x.Rank == 0) throw EngineException.ForOp(op, "needs an array of rank >= 1, got a scalar");
+        if (!(eps >= 0)) throw EngineException.ForOp(op, $"eps must be >= 0, got {eps}");
+        foreach (var (name, p) in new[] { ("weight", weight), ("bias", bias) })
+        {
+            if (p is null) continue;
+            RequireSameKind(op, x, p);
+            if (p.Rank != 1 || p.Shape[0] != x.Shape[^1])
+                throw EngineException.ForOp(op, $"{name} must have shape [{x.Shape[^1]}] (the last axis of x{x.ShapeString}), got {p.ShapeString}");
+        }
+    }
+
+    private static void CheckSameShape(string op, NDArray x, NDArray grad)
+    {
+        RequireSameKind(op, x, grad);
+        if (!x.Shape.SequenceEqual(grad.Shape))
+            throw EngineException.ForOp(op, $"gradient shape {grad.ShapeString} differs from the input's {x.ShapeString}");
+    }
+}
