@@ -82,6 +82,14 @@ public static partial class OpRegistry
             return sample with { Description = $"{sample.Description} tanh {tanh}" };
         }),
 
+        P("causal_conv1d", s =>
+        {
+            int batch = s.Int(1, 2), time = s.Int(1, 6), width = s.Int(1, 4), taps = s.Int(1, 4);
+            var reach = s.Index([batch, time], time + 1).Data;
+            return new([s.Input([batch, time, width]), s.Input([taps, width]), s.Input([width])],
+                x => Tensor.CausalDepthwiseConv(x[0], x[1], x[2], reach), $"u[{batch}, {time}, {width}] w[{taps}, {width}] reach {reach}");
+        }),
+
         // Movement.
         P("reshape", s =>
         {

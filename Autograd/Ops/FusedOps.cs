@@ -39,6 +39,34 @@ public sealed partial class Tensor
             ? [g * GeluDerivative(tanhApproximation)]
             : [new Tensor(Data.GeluBackward(g.Data, tanhApproximation))]);
 
+    /// <summary>Griffin's causal depthwise convolution over time (Kernels/CausalConvKernels.cs): u [B, T, E],
+    /// taps w [K, E] (w[K−1] multiplies the current step), bias [E]; output t looks back at most reach[b, t]
+    /// steps (int64 [B, T], a constant: no gradient).</summary>
+    [Op("causal_conv1d")]
+    public static Tensor CausalDepthwiseConv(Tensor u, Tensor w, Tensor bias, NDArray reach) =>
+        Op.Record("causal_conv1d", u.Data.CausalDepthwiseConv(w.Data, bias.Data, reach), [u, w, bias], (g, y) =>
+        {
+            if (!GradMode.IsEnabled) return [.. u.Data.CausalDepthwiseConvBackward(w.Data, reach, g.Data).Select(a => new Tensor(a))];
+            // Differentiable form: tap s of the output is mask_s ⊙ u shifted s steps later, times w[K−1−s].
+            int time = u.Dim(1), taps = w.Dim(0);
+            var du = g * w.Select(0, taps - 1);
+            var dw = new Tensor[taps];
+            dw[taps - 1] = (g * u).Sum([0, 1]);
+            for (int s = 1; s < taps; s++)
+            {
+                if (s >= time)
+                {
+                    dw[taps - 1 - s] = (g * 0.0).Sum([0, 1]);
+                    continue;
+                }
+                var mask = new Tensor(reach.Binary(BinaryOp.Ge, NDArray.Scalar(s, DType.Int64)).ToDType(u.DType).Reshape(u.Dim(0), time, 1));
+                var maskedG = g * mask;
+                du += maskedG.Slice(1, s, time).Pad([0, 0, 0, s]) * w.Select(0, taps - 1 - s);
+                dw[taps - 1 - s] = (maskedG * u.Pad([0, 0, s, 0]).Slice(1, 0, time)).Sum([0, 1]);
+            }
+            return [du, Stack(dw, 0), g.Sum([0, 1])];
+        });
+
     /// <summary>The norm's input gradients in differentiable ops: with x̂ the normalised input and
     /// gw = g·weight, dx = r·(gw − mean(gw) − x̂·mean(gw·x̂)) (no mean(gw) term for RMSNorm),
     /// dweight = g·x̂ and dbias = g (summed over the leading axes by the engine).</summary>

@@ -42,6 +42,34 @@ public sealed partial class NDArray
         return Backend.For("gelu_backward", this).GeluBackward(this, grad, tanhApproximation);
     }
 
+    /// <summary>Causal depthwise convolution along axis 1 of this [B, T, E] array with taps w [K, E]
+    /// (w[K−1] multiplies the current step), bias [E], looking back at most reach[b, t] (int64 [B, T])
+    /// steps from step t. Formulas: Kernels/CausalConvKernels.cs.</summary>
+    public NDArray CausalDepthwiseConv(NDArray w, NDArray bias, NDArray reach)
+    {
+        CheckCausalConv("causal_conv1d", this, w, reach);
+        CheckNorm("causal_conv1d", this, bias, null, 0);
+        return CausalConvKernels.Forward(this, w, bias, reach);
+    }
+
+    /// <summary>[du, dw, dbias] of CausalDepthwiseConv for the output gradient grad.</summary>
+    public NDArray[] CausalDepthwiseConvBackward(NDArray w, NDArray reach, NDArray grad)
+    {
+        CheckCausalConv("causal_conv1d_backward", this, w, reach);
+        CheckSameShape("causal_conv1d_backward", this, grad);
+        return CausalConvKernels.Backward(this, w, reach, grad);
+    }
+
+    private static void CheckCausalConv(string op, NDArray u, NDArray w, NDArray reach)
+    {
+        RequireFloat(op, u);
+        RequireSameKind(op, u, w);
+        if (u.Rank != 3 || w.Rank != 2 || w.Shape[1] != u.Shape[2] || w.Shape[0] == 0)
+            throw EngineException.ForOp(op, $"needs u [B, T, E] and taps w [K, E] with K >= 1, got u{u.ShapeString} and w{w.ShapeString}");
+        if (reach.DType != DType.Int64 || reach.Rank != 2 || reach.Shape[0] != u.Shape[0] || reach.Shape[1] != u.Shape[1])
+            throw EngineException.ForOp(op, $"reach must be int64 [{u.Shape[0]}, {u.Shape[1]}], got {reach.DType.Name()} {reach.ShapeString}");
+    }
+
     private static void CheckNorm(string op, NDArray x, NDArray weight, NDArray? bias, double eps)
     {
         RequireFloat(op, x);
