@@ -90,6 +90,18 @@ public static partial class OpRegistry
                 x => Tensor.CausalDepthwiseConv(x[0], x[1], x[2], reach), $"u[{batch}, {time}, {width}] w[{taps}, {width}] reach {reach}");
         }),
 
+        P("unfold2d", s =>
+        {
+            var (shape, geometry) = UnfoldCase(s);
+            return new([s.Input(shape)], x => x[0].Unfold2d(geometry), $"x{ShapeMath.Format(shape)} {geometry}");
+        }),
+        P("fold2d", s =>
+        {
+            var (shape, geometry) = UnfoldCase(s);
+            int[] columns = [shape[0], shape[1], geometry.Taps, geometry.OutHeight, geometry.OutWidth];
+            return new([s.Input(columns)], x => x[0].Fold2d(shape[2], shape[3], geometry), $"cols{ShapeMath.Format(columns)} into {ShapeMath.Format(shape)} {geometry}");
+        }),
+
         // Movement.
         P("reshape", s =>
         {

@@ -60,6 +60,33 @@ public sealed partial class NDArray
         return CausalConvKernels.Backward(this, w, reach, grad);
     }
 
+    /// <summary>im2col of this padded [N, C, H, W] array: [N, C, KH·KW, OH, OW] (Kernels/UnfoldKernels.cs).</summary>
+    public NDArray Unfold2d(UnfoldGeometry geometry)
+    {
+        RequireFloat("unfold2d", this);
+        if (Rank != 4) throw EngineException.ForOp("unfold2d", $"needs [N, C, H, W], got {ShapeString}");
+        CheckGeometry("unfold2d", geometry, _shape[2], _shape[3]);
+        return UnfoldKernels.Unfold(this, geometry);
+    }
+
+    /// <summary>col2im, the adjoint of Unfold2d: this [N, C, KH·KW, OH, OW] summed into [N, C, height, width].</summary>
+    public NDArray Fold2d(int height, int width, UnfoldGeometry geometry)
+    {
+        RequireFloat("fold2d", this);
+        CheckGeometry("fold2d", geometry, height, width);
+        if (Rank != 5 || _shape[2] != geometry.Taps || _shape[3] != geometry.OutHeight || _shape[4] != geometry.OutWidth)
+            throw EngineException.ForOp("fold2d", $"needs [N, C, {geometry.Taps}, {geometry.OutHeight}, {geometry.OutWidth}], got {ShapeString}");
+        return UnfoldKernels.Fold(this, height, width, geometry);
+    }
+
+    private static void CheckGeometry(string op, UnfoldGeometry g, int height, int width)
+    {
+        bool positive = g.KernelHeight > 0 && g.KernelWidth > 0 && g.Stride > 0 && g.Dilation > 0 && g.OutHeight >= 0 && g.OutWidth >= 0;
+        if (!positive || (g.OutHeight - 1) * g.Stride + (g.KernelHeight - 1) * g.Dilation >= height && g.OutHeight > 0
+                      || (g.OutWidth - 1) * g.Stride + (g.KernelWidth - 1) * g.Dilation >= width && g.OutWidth > 0)
+            throw EngineException.ForOp(op, $"geometry {g} does not fit an image of {height}x{width}");
+    }
+
     private static void CheckCausalConv(string op, NDArray u, NDArray w, NDArray reach)
     {
         RequireFloat(op, u);

@@ -1,6 +1,7 @@
 // The fused CPU kernels (RMSNorm, LayerNorm, GeLU; forward and backward) against the scalar reference
 // backend on every layout, rows that span several row blocks, and wide and narrow rows; the same bits
-// for any thread count; the float32 exact-GeLU error bound against the double formula; bad arguments.
+// for any thread count; the float32 exact-GeLU error bound against the double formula; unfold/fold
+// (im2col) against their definition; bad arguments.
 using Xunit;
 using static Engine.Tensors.Tests.ArrayGen;
 
@@ -122,6 +123,39 @@ public class FusedKernelTests
         }
     }
 
+    /// <summary>Unfold copies each patch element from where the definition says, fold is its adjoint
+    /// (⟨unfold x, c⟩ = ⟨x, fold c⟩), and fold's sums do not depend on the thread count.</summary>
+    [Fact]
+    public void UnfoldMatchesItsDefinitionAndFoldIsItsAdjoint()
+    {
+        var geometry = new UnfoldGeometry(KernelHeight: 3, KernelWidth: 2, Stride: 2, Dilation: 2, OutHeight: 7, OutWidth: 9);
+        var x = Make([2, 3, 19, 20], Layout.Strided, 41, DType.Float64);
+        var cols = x.Unfold2d(geometry);
+        for (int n = 0; n < 2; n++)
+            for (int c = 0; c < 3; c++)
+                for (int tap = 0; tap < 6; tap++)
+                    for (int oh = 0; oh < 7; oh++)
+                        for (int ow = 0; ow < 9; ow++)
+                            Assert.Equal(x[n, c, oh * 2 + tap / 2 * 2, ow * 2 + tap % 2 * 2], cols[n, c, tap, oh, ow]);
+        var c2 = Make([2, 3, 6, 7, 9], Layout.Permuted, 42, DType.Float64);
+        double left = (cols * c2).Sum([0, 1, 2, 3, 4]).Item(), right = (x * c2.Fold2d(19, 20, geometry)).Sum([0, 1, 2, 3]).Item();
+        Assert.Equal(left, right, 1e-10 * Math.Abs(left) + 1e-12);
+        var dense = new UnfoldGeometry(3, 3, 1, 1, 62, 62);
+        var many = Make([8, 16, 3, 3, 3844], Layout.Contiguous, 43, DType.Float32).Reshape(8, 16, 9, 62, 62);
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 1;
+            var one = many.Fold2d(64, 64, dense);
+            Parallelism.MaxThreads = 3;
+            AssertExact(one, many.Fold2d(64, 64, dense));
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
     [Fact]
     public void BadArgumentsNameTheProblem()
     {
@@ -132,5 +166,6 @@ public class FusedKernelTests
         Throws(() => NDArray.Scalar(1).RmsNorm(NDArray.Ones([1]), 1e-6), "rank");
         Throws(() => x.GeluBackward(NDArray.Zeros([3, 4]), true), "gelu_backward", "[3, 4]");
         Throws(() => NDArray.Zeros([2], DType.Int64).Gelu(false), "gelu", "float");
+        Throws(() => NDArray.Zeros([1, 1, 4, 4]).Unfold2d(new UnfoldGeometry(3, 3, 1, 1, 3, 2)), "unfold2d", "does not fit");
     }
 }
