@@ -63,6 +63,45 @@ public static partial class OpRegistry
                        $"a, x{ShapeMath.Format(shape)} axis {axis} reverse {reverse}");
         }),
 
+        // Fused kernels (a last axis of 1 is included: the normalised row is then 0 or ±1).
+        P("rms_norm", s =>
+        {
+            var shape = s.Shape(1);
+            return new([s.Input(shape), s.Input([shape[^1]])], x => x[0].RmsNorm(x[1], 0.1), $"x{ShapeMath.Format(shape)}");
+        }),
+        P("layer_norm", s =>
+        {
+            var shape = s.Shape(1);
+            shape[^1] = s.Int(2, 5);
+            return new([s.Input(shape), s.Input([shape[^1]]), s.Input([shape[^1]])], x => x[0].LayerNorm(x[1], x[2], 0.1), $"x{ShapeMath.Format(shape)}");
+        }),
+        P("gelu", s =>
+        {
+            bool tanh = s.Coin();
+            var sample = Unary(s, Domain.Real, x => x.Gelu(tanh));
+            return sample with { Description = $"{sample.Description} tanh {tanh}" };
+        }),
+
+        P("causal_conv1d", s =>
+        {
+            int batch = s.Int(1, 2), time = s.Int(1, 6), width = s.Int(1, 4), taps = s.Int(1, 4);
+            var reach = s.Index([batch, time], time + 1).Data;
+            return new([s.Input([batch, time, width]), s.Input([taps, width]), s.Input([width])],
+                x => Tensor.CausalDepthwiseConv(x[0], x[1], x[2], reach), $"u[{batch}, {time}, {width}] w[{taps}, {width}] reach {reach}");
+        }),
+
+        P("unfold2d", s =>
+        {
+            var (shape, geometry) = UnfoldCase(s);
+            return new([s.Input(shape)], x => x[0].Unfold2d(geometry), $"x{ShapeMath.Format(shape)} {geometry}");
+        }),
+        P("fold2d", s =>
+        {
+            var (shape, geometry) = UnfoldCase(s);
+            int[] columns = [shape[0], shape[1], geometry.Taps, geometry.OutHeight, geometry.OutWidth];
+            return new([s.Input(columns)], x => x[0].Fold2d(shape[2], shape[3], geometry), $"cols{ShapeMath.Format(columns)} into {ShapeMath.Format(shape)} {geometry}");
+        }),
+
         // Movement.
         P("reshape", s =>
         {

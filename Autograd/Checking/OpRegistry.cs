@@ -54,6 +54,16 @@ public static partial class OpRegistry
         return new([s.Input(shape)], x => op(x[0], axis), $"x{ShapeMath.Format(shape)} axis {axis}");
     }
 
+    /// <summary>An image shape [N, C, H, W] and an unfold geometry that fits it.</summary>
+    private static (int[] Shape, UnfoldGeometry Geometry) UnfoldCase(OpSampler s)
+    {
+        int kh = s.Int(1, 3), kw = s.Int(1, 3), stride = s.Int(1, 2), dilation = s.Int(1, 2);
+        int outH = s.Int(1, 3), outW = s.Int(1, 3);
+        int height = (outH - 1) * stride + (kh - 1) * dilation + 1 + s.Int(0, 1);
+        int width = (outW - 1) * stride + (kw - 1) * dilation + 1 + s.Int(0, 1);
+        return ([s.Int(1, 2), s.Int(1, 2), height, width], new UnfoldGeometry(kh, kw, stride, dilation, outH, outW));
+    }
+
     private static OpInfo P(string name, Func<OpSampler, OpSample> sample, GradCheckOptions? tolerances = null) => new(name, OpKind.Primitive, sample, tolerances);
     private static OpInfo C(string name, Func<OpSampler, OpSample> sample) => new(name, OpKind.Composite, sample);
     private static OpInfo N(string name, Func<OpSampler, OpSample> sample) => new(name, OpKind.NonDifferentiable, sample);

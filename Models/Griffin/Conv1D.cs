@@ -23,18 +23,9 @@ public sealed class Conv1D : Module
         B = RegisterParameter("b", NDArray.Zeros([width], dtype));
     }
 
-    /// <summary>Full-sequence convolution of u [B, T, E] with document masking.</summary>
-    public Tensor Forward(Tensor u, SegmentLayout layout)
-    {
-        int time = u.Dim(1);
-        var output = u * W.Select(0, TemporalWidth - 1) + B;
-        for (int shift = 1; shift < TemporalWidth && shift < time; shift++)
-        {
-            var shifted = u.Pad([0, 0, shift, 0]).Slice(1, 0, time);
-            output = output + shifted * layout.ConvMask(shift) * W.Select(0, TemporalWidth - 1 - shift);
-        }
-        return output;
-    }
+    /// <summary>Full-sequence convolution of u [B, T, E] with document masking: the fused primitive
+    /// causal_conv1d, with the look-back of each step from the layout.</summary>
+    public Tensor Forward(Tensor u, SegmentLayout layout) => Tensor.CausalDepthwiseConv(u, W, B, layout.ConvReach());
 
     /// <summary>The decode state after a prompt u [B, T, E]: its last 3 inputs, left-zero-padded, with rows
     /// from before the last document start inside those 3 set to zero. This mirrors the reference PyTorch

@@ -12,6 +12,7 @@ public sealed class SegmentLayout
     private readonly long[] _positions;
     // Every block of a forward pass asks for the same masks; each is built once per layout.
     private readonly Dictionary<(string Kind, int Size), Tensor> _masks = [];
+    private NDArray? _convReach;
 
     public int Batch { get; }
     public int Time { get; }
@@ -38,6 +39,26 @@ public sealed class SegmentLayout
 
     /// <summary>1 where a document starts, else 0, shaped [B, T, 1].</summary>
     public Tensor ResetMask() => Memoized("reset", 0, BuildResetMask);
+
+    /// <summary>int64 [B, T]: how many steps back output t may look, t − (the last document start at or
+    /// before t), or t when there is none; the causal conv uses input t − s only for s ≤ reach, which is
+    /// the condition ConvMask(s) spells out.</summary>
+    public NDArray ConvReach() => _convReach ??= BuildConvReach();
+
+    private NDArray BuildConvReach()
+    {
+        var reach = new long[Batch * Time];
+        for (int b = 0; b < Batch; b++)
+        {
+            int lastStart = 0;
+            for (int t = 0; t < Time; t++)
+            {
+                if (IsDocumentStart(b, t)) lastStart = t;
+                reach[b * Time + t] = t - lastStart;
+            }
+        }
+        return NDArray.FromArray(reach, Batch, Time);
+    }
 
     /// <summary>[B, T, 1]: 1 where output t may use the input shift steps back, i.e. t − shift ≥ 0 and no
     /// document starts at an index in (t − shift, t] (reference Conv1D `_compute_document_mask`).</summary>

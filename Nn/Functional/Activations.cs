@@ -1,4 +1,5 @@
-// Activation functions as composites of autograd primitives (no backward of their own).
+// Activation functions as composites of autograd primitives (no backward of their own), except GeLU,
+// which is the fused primitive `gelu` (Autograd/Ops/FusedOps.cs).
 // GeLU: Hendrycks & Gimpel (2016), exact 0.5x(1 + erf(x/sqrt 2)) and the tanh approximation
 // 0.5x(1 + tanh(sqrt(2/pi)(x + 0.044715x^3))). SELU: Klambauer et al. (2017), standard constants.
 using Engine.Autograd;
@@ -15,10 +16,9 @@ public static class Activations
 
     public static Tensor LeakyRelu(Tensor x, double negativeSlope = 0.01) => Tensor.Where(Positive(x), x, x * negativeSlope);
 
-    public static Tensor Gelu(Tensor x) => 0.5 * x * (1.0 + (x / Math.Sqrt(2)).Erf());
+    public static Tensor Gelu(Tensor x) => x.Gelu();
 
-    public static Tensor GeluTanh(Tensor x) =>
-        0.5 * x * (1.0 + (Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)).Tanh());
+    public static Tensor GeluTanh(Tensor x) => x.Gelu(tanhApproximation: true);
 
     public static Tensor Silu(Tensor x) => x * x.Sigmoid();
 

@@ -1,5 +1,6 @@
-// 1-D and 2-D convolutions (cross-correlation, as in PyTorch) built by im2col from primitives: pad,
-// strided slices for each kernel tap, stack, then a grouped batched matmul. Gradients come from autodiff.
+// 1-D and 2-D convolutions (cross-correlation, as in PyTorch) built by im2col from primitives: pad, the
+// unfold2d primitive (one typed pass; its backward is fold2d), then a grouped batched matmul. Gradients
+// come from autodiff. A 1-D convolution is the 2-D one on a [N, C, 1, L] image.
 // Layouts follow PyTorch: inputs [N, C, L] / [N, C, H, W], weight `w` [C_out, C_in/groups, k...],
 // bias `b` [C_out]; init U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = C_in/groups * prod(k).
 // Conv1d with causal: true pads dilation*(k-1) on the left only; with groups = channels it is the
@@ -41,10 +42,8 @@ public sealed class Conv1d : Layer
         int left = Causal ? Dilation * (KernelSize - 1) : Padding, right = Causal ? 0 : Padding;
         var padded = input.Pad([0, 0, 0, 0, left, right]);
         int outLength = Im2Col.OutputSize("Conv1d", padded.Dim(2), KernelSize, Stride, Dilation, input);
-        var taps = new Tensor[KernelSize];
-        for (int k = 0; k < KernelSize; k++)
-            taps[k] = padded.Slice(2, k * Dilation, k * Dilation + (outLength - 1) * Stride + 1, Stride);
-        var columns = Tensor.Stack(taps, 2);
+        var geometry = new UnfoldGeometry(1, KernelSize, Stride, Dilation, 1, outLength);
+        var columns = padded.Unsqueeze(2).Unfold2d(geometry);
         var y = Im2Col.GroupedProduct(columns, Weight, Groups, input.Dim(0), [outLength]);
         return Bias is null ? y : y + Bias.Reshape(1, OutChannels, 1);
     }
@@ -84,14 +83,7 @@ public sealed class Conv2d : Layer
         var padded = input.Pad([0, 0, 0, 0, PaddingHeight, PaddingHeight, PaddingWidth, PaddingWidth]);
         int outHeight = Im2Col.OutputSize("Conv2d", padded.Dim(2), KernelHeight, Stride, Dilation, input);
         int outWidth = Im2Col.OutputSize("Conv2d", padded.Dim(3), KernelWidth, Stride, Dilation, input);
-        var taps = new Tensor[KernelHeight * KernelWidth];
-        for (int kh = 0; kh < KernelHeight; kh++)
-        {
-            var rows = padded.Slice(2, kh * Dilation, kh * Dilation + (outHeight - 1) * Stride + 1, Stride);
-            for (int kw = 0; kw < KernelWidth; kw++)
-                taps[kh * KernelWidth + kw] = rows.Slice(3, kw * Dilation, kw * Dilation + (outWidth - 1) * Stride + 1, Stride);
-        }
-        var columns = Tensor.Stack(taps, 2);
+        var columns = padded.Unfold2d(new UnfoldGeometry(KernelHeight, KernelWidth, Stride, Dilation, outHeight, outWidth));
         var y = Im2Col.GroupedProduct(columns, Weight, Groups, input.Dim(0), [outHeight, outWidth]);
         return Bias is null ? y : y + Bias.Reshape(1, OutChannels, 1, 1);
     }

@@ -1,4 +1,4 @@
-// Normalisation layers over the last axis.
+// Normalisation layers over the last axis, each one fused autograd primitive (Autograd/Ops/FusedOps.cs).
 // RMSNorm, RecurrentGemma convention (Griffin §2, RecurrentGemma layers.py; specs/griffin.md §1.4):
 //   y = x * rsqrt(mean(x^2) + eps) * (1 + scale), scale initialised to 0 so the gain starts at 1.
 // LayerNorm (Ba et al. 2016): y = (x - mean) / sqrt(var + eps) * w + b, population variance.
@@ -24,8 +24,7 @@ public sealed class RMSNorm : Layer
     public override Tensor Forward(Tensor input)
     {
         NormShapes.Check("RMSNorm", input, Dim);
-        var meanSquare = (input * input).Mean([-1], keepDim: true);
-        return input / (meanSquare + Eps).Sqrt() * (1.0 + Scale);
+        return input.RmsNorm(1.0 + Scale, Eps);
     }
 }
 
@@ -48,9 +47,7 @@ public sealed class LayerNorm : Layer
     public override Tensor Forward(Tensor input)
     {
         NormShapes.Check("LayerNorm", input, Dim);
-        var centered = input - input.Mean([-1], keepDim: true);
-        var variance = (centered * centered).Mean([-1], keepDim: true);
-        return centered / (variance + Eps).Sqrt() * Weight + Bias;
+        return input.LayerNorm(Weight, Bias, Eps);
     }
 }
 

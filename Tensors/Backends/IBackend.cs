@@ -42,6 +42,15 @@ public enum ReduceOp
     Min,
 }
 
+/// <summary>Which normalisation a fused norm kernel computes over the last axis.</summary>
+public enum NormKind
+{
+    /// <summary>y = x · rsqrt(mean(x²) + eps) · weight (no centring, no bias).</summary>
+    Rms,
+    /// <summary>y = (x − mean) · rsqrt(var + eps) · weight + bias, population variance.</summary>
+    Layer,
+}
+
 public interface IBackend
 {
     string Name { get; }
@@ -74,6 +83,21 @@ public interface IBackend
 
     /// <summary>Stable softmax (or log-softmax) over the last axis of a float array of rank >= 1.</summary>
     NDArray SoftmaxLastAxis(NDArray x, bool log);
+
+    /// <summary>Fused RMSNorm or LayerNorm over the last axis of a float array of rank >= 1; weight (and
+    /// bias, LayerNorm only, otherwise null) are dense [n] arrays of x's dtype, n = x's last axis.</summary>
+    NDArray Normalize(NormKind kind, NDArray x, NDArray weight, NDArray? bias, double eps);
+
+    /// <summary>The norm's backward for the output gradient grad (x's shape): [dx, dweight] for Rms and
+    /// [dx, dweight, dbias] for Layer. The row statistics are recomputed from x. dweight and dbias sum over
+    /// all rows in an order fixed by the shape alone, so they do not depend on the thread count.</summary>
+    NDArray[] NormalizeBackward(NormKind kind, NDArray x, NDArray weight, double eps, NDArray grad);
+
+    /// <summary>GeLU x·Φ(x), exact (erf) or with the tanh approximation, on a float array.</summary>
+    NDArray Gelu(NDArray x, bool tanhApproximation);
+
+    /// <summary>grad · GeLU'(x), for grad of x's shape.</summary>
+    NDArray GeluBackward(NDArray x, NDArray grad, bool tanhApproximation);
 
     /// <summary>Writes src (broadcast to dst's shape, same dtype) into the strided view dst.</summary>
     void Copy(NDArray src, NDArray dst);

@@ -5,7 +5,7 @@ using System.Numerics;
 
 namespace Engine.Tensors;
 
-public class ReferenceBackend : IBackend
+public partial class ReferenceBackend : IBackend
 {
     public virtual string Name => "reference";
 

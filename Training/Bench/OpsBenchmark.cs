@@ -7,6 +7,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Engine.Autograd;
+using Engine.Models.Griffin;
 using Engine.Nn;
 using Engine.Nn.Functional;
 using Engine.Optim;
@@ -69,6 +70,11 @@ public static class OpsBenchmark
         var layerNorm = new LayerNorm(Width);
         var conv = new Conv1d(64, 64, 4, rng, groups: 64, causal: true);
         var convInput = new Tensor(rng.Normal([64, 64, 259]));
+        var griffinConv = new Conv1D(Width, rng, DType.Float32);
+        var griffinInput = rng.Normal([16, Tokens / 16, Width]);
+        var reach = GriffinReach(16, Tokens / 16);
+        var conv2d = new Conv2d(16, 32, (3, 3), rng, padding: (1, 1));
+        var conv2dInput = rng.Normal([32, 16, 28, 28]);
         var cases = new List<Case>
         {
             new("add", "[4096,256]", () => x.Add(y), 3 * act, Tokens * Width),
@@ -85,14 +91,57 @@ public static class OpsBenchmark
             new("log_softmax", "[4096,256] axis -1", () => x.LogSoftmax(-1), 2 * act, 0),
             new("cross_entropy_fb", "logits [4096,256]", () => ForwardBackward(x, t => Losses.CrossEntropy(t, targets)), 0, 0),
             new("rmsnorm_fb", "[4096,256]", () => ForwardBackward(x, t => rms.Forward(t).Sum(), rms), 0, 0),
+            new("rmsnorm_fb_composite", "[4096,256]", () => ForwardBackward(x, t => CompositeRmsNorm(t, rms.Scale).Sum(), rms), 0, 0),
             new("layernorm_fb", "[4096,256]", () => ForwardBackward(x, t => layerNorm.Forward(t).Sum(), layerNorm), 0, 0),
+            new("layernorm_fb_composite", "[4096,256]", () => ForwardBackward(x, t => CompositeLayerNorm(t, layerNorm).Sum(), layerNorm), 0, 0),
             new("gelu_tanh_fb", "[4096,256]", () => ForwardBackward(x, t => Activations.GeluTanh(t).Sum()), 0, 0),
+            new("gelu_tanh_fb_composite", "[4096,256]", () => ForwardBackward(x, t => CompositeGeluTanh(t).Sum()), 0, 0),
+            new("gelu_fb", "[4096,256]", () => ForwardBackward(x, t => Activations.Gelu(t).Sum()), 0, 0),
+            new("gelu_fb_composite", "[4096,256]", () => ForwardBackward(x, t => CompositeGelu(t).Sum()), 0, 0),
+            new("griffin_conv_fb", "[16,256,256] k4", () => ForwardBackward(griffinInput, t => GriffinConv(t, griffinConv, reach, fused: true).Sum(), griffinConv), 0, 0),
+            new("griffin_conv_fb_composite", "[16,256,256] k4", () => ForwardBackward(griffinInput, t => GriffinConv(t, griffinConv, reach, fused: false).Sum(), griffinConv), 0, 0),
             new("conv1d_dw_causal", "[64,64,259] k4", () => conv.Forward(convInput), 0, 2.0 * 64 * 64 * 259 * 4),
+            new("conv2d_fb", "[32,16,28,28] 3x3 to 32", () => ForwardBackward(conv2dInput, t => conv2d.Forward(t).Sum(), conv2d), 0, 6.0 * 32 * 32 * 16 * 9 * 28 * 28),
             new("index_select", "[1024,256] x 4096 ids", () => table.IndexSelect(0, ids), 2 * act, 0),
             new("scatter_add", "4096 rows into [1024,256]", () => NDArray.ZerosLike(table).ScatterAdd(0, spread, y), 2 * act, Tokens * Width),
         };
         cases.Add(AdamWCase(rng));
         return cases;
+    }
+
+    // The composite formulas the fused primitives replaced, kept here to measure what fusing gained.
+    private static Tensor CompositeRmsNorm(Tensor x, Tensor scale) => x / ((x * x).Mean([-1], keepDim: true) + 1e-6).Sqrt() * (1.0 + scale);
+
+    private static Tensor CompositeLayerNorm(Tensor x, LayerNorm layer)
+    {
+        var centered = x - x.Mean([-1], keepDim: true);
+        return centered / ((centered * centered).Mean([-1], keepDim: true) + layer.Eps).Sqrt() * layer.Weight + layer.Bias;
+    }
+
+    private static Tensor CompositeGelu(Tensor x) => 0.5 * x * (1.0 + (x / Math.Sqrt(2)).Erf());
+
+    private static Tensor CompositeGeluTanh(Tensor x) => 0.5 * x * (1.0 + (Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)).Tanh());
+
+    /// <summary>Griffin's temporal conv, fused or as the per-tap composite (pad, slice, mask, multiply, add).</summary>
+    private static Tensor GriffinConv(Tensor u, Conv1D conv, NDArray reach, bool fused)
+    {
+        if (fused) return Tensor.CausalDepthwiseConv(u, conv.W, conv.B, reach);
+        int time = u.Dim(1), taps = conv.W.Dim(0);
+        var output = u * conv.W.Select(0, taps - 1) + conv.B;
+        for (int shift = 1; shift < taps; shift++)
+        {
+            var mask = new Tensor(reach.Binary(BinaryOp.Ge, NDArray.Scalar(shift, DType.Int64)).ToDType(u.DType).Reshape(u.Dim(0), time, 1));
+            output = output + u.Pad([0, 0, shift, 0]).Slice(1, 0, time) * mask * conv.W.Select(0, taps - 1 - shift);
+        }
+        return output;
+    }
+
+    /// <summary>The look-back of rows of 64-token documents (a document start every 64 steps).</summary>
+    private static NDArray GriffinReach(int batch, int time)
+    {
+        var positions = new long[batch * time];
+        for (int i = 0; i < positions.Length; i++) positions[i] = i % time % 64;
+        return new SegmentLayout(new Tensor(NDArray.FromArray(positions, batch, time)), DType.Float32).ConvReach();
     }
 
     /// <summary>The module's parameter gradients are dropped after each call, as a training step would,

@@ -123,6 +123,16 @@ public class GemmTests
         }
     }
 
+    /// <summary>The Vector512 kernels are part of every run above, emulated in software where the CPU has
+    /// no AVX-512, so they are checked against the naive loop on any machine.</summary>
+    [Fact]
+    public void Vector512KernelsAreAlwaysChecked()
+    {
+        Assert.Contains(GemmIsa.Avx512, SupportedIsas);
+        Check(new GemmCase(13, 70, 600, 1, 0, 0, 3, 5), [GemmIsa.Avx512], x => (float)x, x => x, FloatEpsilon);
+        Check(new GemmCase(13, 40, 450, 0, 1, 0, 4, 6), [GemmIsa.Avx512], x => x, x => x, DoubleEpsilon);
+    }
+
     [Fact]
     public void EmptyAndDegenerateSizes()
     {

@@ -48,7 +48,8 @@ public static class Gemm
             DirectLoop(m, n, k, a, A, b, B, c, C);
     }
 
-    /// <summary>Whether this CPU can run the micro-kernels of an instruction set.</summary>
+    /// <summary>Whether this CPU can run the micro-kernels of an instruction set (Avx512 always can: without
+    /// AVX-512 hardware its Vector512 code is emulated, correctly but slowly).</summary>
     public static bool IsSupported(GemmIsa isa) => GemmKernels.IsSupported(isa);
 
     /// <summary>The instruction set <see cref="GemmIsa.Auto"/> picks on this CPU.</summary>

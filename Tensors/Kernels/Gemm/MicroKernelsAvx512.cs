@@ -1,6 +1,9 @@
 // Vector512 (AVX-512F) micro-kernels of the packed GEMM (BLIS-style): 6x32 floats and 6x16 doubles. They
 // mirror the Vector256 kernels in MicroKernelsAvx2.cs register for register (twelve accumulators, two B
 // vectors, one broadcast), leaving half of the 32 zmm registers free; each k step does twelve FMAs.
+// They use the portable Vector512 API, which compiles to AVX-512F instructions where the CPU has them and
+// is emulated in software (element by element, with the same fused rounding) where it does not, so the
+// tests run these kernels on any machine; Auto picks them only on AVX-512 hardware.
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -20,25 +23,25 @@ internal static unsafe class MicroKernelsAvx512
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector512<float> b0 = Avx512F.LoadVector512(b), b1 = Avx512F.LoadVector512(b + 16);
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             Vector512<float> ai = Vector512.Create(a[0]);
-            c00 = Avx512F.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Avx512F.FusedMultiplyAdd(ai, b1, c01);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
             ai = Vector512.Create(a[1]);
-            c10 = Avx512F.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Avx512F.FusedMultiplyAdd(ai, b1, c11);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
             ai = Vector512.Create(a[2]);
-            c20 = Avx512F.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Avx512F.FusedMultiplyAdd(ai, b1, c21);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
             ai = Vector512.Create(a[3]);
-            c30 = Avx512F.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Avx512F.FusedMultiplyAdd(ai, b1, c31);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
             ai = Vector512.Create(a[4]);
-            c40 = Avx512F.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Avx512F.FusedMultiplyAdd(ai, b1, c41);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
             ai = Vector512.Create(a[5]);
-            c50 = Avx512F.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Avx512F.FusedMultiplyAdd(ai, b1, c51);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
             a += 6;
             b += 32;
         }
@@ -58,25 +61,25 @@ internal static unsafe class MicroKernelsAvx512
         Vector512<double> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector512<double> b0 = Avx512F.LoadVector512(b), b1 = Avx512F.LoadVector512(b + 8);
+            Vector512<double> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 8);
             Vector512<double> ai = Vector512.Create(a[0]);
-            c00 = Avx512F.FusedMultiplyAdd(ai, b0, c00);
-            c01 = Avx512F.FusedMultiplyAdd(ai, b1, c01);
+            c00 = Vector512.FusedMultiplyAdd(ai, b0, c00);
+            c01 = Vector512.FusedMultiplyAdd(ai, b1, c01);
             ai = Vector512.Create(a[1]);
-            c10 = Avx512F.FusedMultiplyAdd(ai, b0, c10);
-            c11 = Avx512F.FusedMultiplyAdd(ai, b1, c11);
+            c10 = Vector512.FusedMultiplyAdd(ai, b0, c10);
+            c11 = Vector512.FusedMultiplyAdd(ai, b1, c11);
             ai = Vector512.Create(a[2]);
-            c20 = Avx512F.FusedMultiplyAdd(ai, b0, c20);
-            c21 = Avx512F.FusedMultiplyAdd(ai, b1, c21);
+            c20 = Vector512.FusedMultiplyAdd(ai, b0, c20);
+            c21 = Vector512.FusedMultiplyAdd(ai, b1, c21);
             ai = Vector512.Create(a[3]);
-            c30 = Avx512F.FusedMultiplyAdd(ai, b0, c30);
-            c31 = Avx512F.FusedMultiplyAdd(ai, b1, c31);
+            c30 = Vector512.FusedMultiplyAdd(ai, b0, c30);
+            c31 = Vector512.FusedMultiplyAdd(ai, b1, c31);
             ai = Vector512.Create(a[4]);
-            c40 = Avx512F.FusedMultiplyAdd(ai, b0, c40);
-            c41 = Avx512F.FusedMultiplyAdd(ai, b1, c41);
+            c40 = Vector512.FusedMultiplyAdd(ai, b0, c40);
+            c41 = Vector512.FusedMultiplyAdd(ai, b1, c41);
             ai = Vector512.Create(a[5]);
-            c50 = Avx512F.FusedMultiplyAdd(ai, b0, c50);
-            c51 = Avx512F.FusedMultiplyAdd(ai, b1, c51);
+            c50 = Vector512.FusedMultiplyAdd(ai, b0, c50);
+            c51 = Vector512.FusedMultiplyAdd(ai, b1, c51);
             a += 6;
             b += 16;
         }
@@ -93,6 +96,7 @@ internal static unsafe class MicroKernelsAvx512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PrefetchTile<T>(T* c, nint ldc, int rowEnd) where T : unmanaged
     {
+        if (!Sse.IsSupported) return;
         for (int row = 0; row < 6; row++, c += ldc)
         {
             Sse.Prefetch0(c);
@@ -106,11 +110,11 @@ internal static unsafe class MicroKernelsAvx512
     {
         if (accumulate)
         {
-            lo = Avx512F.Add(Avx512F.LoadVector512(c), lo);
-            hi = Avx512F.Add(Avx512F.LoadVector512(c + 16), hi);
+            lo = Vector512.Load(c) + lo;
+            hi = Vector512.Load(c + 16) + hi;
         }
-        Avx512F.Store(c, lo);
-        Avx512F.Store(c + 16, hi);
+        lo.Store(c);
+        hi.Store(c + 16);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -118,10 +122,10 @@ internal static unsafe class MicroKernelsAvx512
     {
         if (accumulate)
         {
-            lo = Avx512F.Add(Avx512F.LoadVector512(c), lo);
-            hi = Avx512F.Add(Avx512F.LoadVector512(c + 8), hi);
+            lo = Vector512.Load(c) + lo;
+            hi = Vector512.Load(c + 8) + hi;
         }
-        Avx512F.Store(c, lo);
-        Avx512F.Store(c + 8, hi);
+        lo.Store(c);
+        hi.Store(c + 8);
     }
 }
