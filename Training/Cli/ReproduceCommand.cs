@@ -9,6 +9,7 @@ public static class ReproduceCommand
     // One line per experiment, in the order `engine reproduce --help` lists them.
     private static readonly Experiment[] Experiments =
     [
+        new("priors", Rl.Priors.PriorsReproduction.Summary, Rl.Priors.PriorsReproduction.Run),
     ];
 
     public static int Run(string[] args)
