@@ -10,6 +10,7 @@ public static class ReproduceCommand
     private static readonly Experiment[] Experiments =
     [
         new("priors", Rl.Priors.PriorsReproduction.Summary, Rl.Priors.PriorsReproduction.Run),
+        new("iwpla", Rl.Iwpla.IwplaReproduction.Summary, Rl.Iwpla.IwplaReproduction.Run),
     ];
 
     public static int Run(string[] args)
