@@ -1,14 +1,14 @@
 // The continuous-control task of the behaviour-prior reproduction (spec irl-rl.md §D.3, "a small
 // continuous-control task the project writes"): a 2-D point mass in the square [−1, 1]² that starts at the
 // origin and must reach one of four goals at (±0.6, ±0.6). Kinematic dynamics p' = clip(p + 0.1·clip(a, −1, 1)),
-// reward exp(−‖p' − g‖² / (2·0.25²)) each step, horizon 20; success means ending within 0.2 of the goal.
+// reward exp(−‖p' − g‖² / (2·0.5²)) each step, horizon 20; success means ending within 0.2 of the goal.
 // The policy observes (p, g); an information-asymmetric prior observes p only.
 namespace Engine.Training.Rl.PointMass;
 
 public sealed class PointMassTask
 {
     public const int PositionSize = 2, ActionSize = 2;
-    public const double StepSize = 0.1, RewardWidth = 0.25, SuccessRadius = 0.2;
+    public const double StepSize = 0.1, RewardWidth = 0.5, SuccessRadius = 0.2;
 
     public static readonly (double X, double Y)[] Goals = [(-0.6, 0.6), (0.6, 0.6), (-0.6, -0.6), (0.6, -0.6)];
 

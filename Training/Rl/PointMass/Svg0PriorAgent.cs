@@ -1,8 +1,8 @@
 // SVG(0) with a behaviour prior on the point-mass task, following acme's svg0_prior learner (spec irl-rl.md §D.2):
 // - critic: ½ (y − Q(x, a))² with y = r + γ (Q_target(x', a') − α KL(π(·|x') ‖ π0(·|x'^D))), a' ~ π(·|x') (one-step
 //   targets instead of Retrace, since the data is nearly on-policy); the target critic is a periodic copy;
-// - policy: −mean over `ActionSamples` reparameterised actions of Q_target(x, μ + σ ε) + α KL(π ‖ π0), prior held
-//   fixed (gradient to the policy only);
+// - policy: −mean over `ActionSamples` reparameterised actions of Q_target(x, μ + σ ε) − β H(π) + α KL(π ‖ π0), prior
+//   held fixed (gradient to the policy only; β is acme's entropy_regularizer_cost, 1e-3);
 // - prior: analytic KL(π ‖ π0) with the policy held fixed (gradient to the prior only).
 // The prior is a Gaussian network on the position only (asymmetric), on position and goal (full information), a
 // fixed N(0, I) (no learned prior), or a frozen pretrained asymmetric prior (transfer). Every gradient is autograd's.
@@ -16,8 +16,8 @@ namespace Engine.Training.Rl.PointMass;
 public enum ContinuousPrior { StandardNormal, Asymmetric, FullInformation, FrozenAsymmetric }
 
 public sealed record Svg0Settings(
-    double Alpha = 0.1, int Hidden = 64, double Rate = 1e-3, int ActionSamples = 10, int BatchSize = 32,
-    int UpdatesPerEpisode = 5, int TargetPeriod = 50);
+    double Alpha = 0.1, double Entropy = 1e-3, int Hidden = 32, double Rate = 3e-3, int ActionSamples = 10, int BatchSize = 32,
+    int UpdatesPerEpisode = 10, int TargetPeriod = 50);
 
 public sealed class Svg0PriorAgent
 {
@@ -116,7 +116,9 @@ public sealed class Svg0PriorAgent
         var sampled = (mean.Unsqueeze(0) + logStd.Exp().Unsqueeze(0) * epsilon).Reshape(k * batch, PointMassTask.ActionSize);
         var repeated = observation.Unsqueeze(0).Expand(k, batch, ObservationSize).Reshape(k * batch, ObservationSize);
         var expectedQ = _targetCritic.Forward(Tensor.Cat([repeated, sampled], 1)).Mean();
-        var policyLoss = Kl(observation, mean, logStd).Mean() * _settings.Alpha - expectedQ;
+        // The Gaussian entropy is Σ_i log σ_i plus a constant, so β H enters through the log standard deviations.
+        var entropy = logStd.Sum([-1]).Mean();
+        var policyLoss = Kl(observation, mean, logStd).Mean() * _settings.Alpha - expectedQ - entropy * _settings.Entropy;
         _policyOptimizer.ZeroGrad();
         policyLoss.Backward();
         _policyOptimizer.Step();

@@ -11,8 +11,10 @@ using Engine.Tensors;
 
 namespace Engine.Training.Rl.Priors;
 
+/// <param name="PlainSgd">Plain SGD instead of Adam for policy and prior: a diagnostic, since Adam's per-parameter
+/// scaling makes the size of the α·KL pull independent of α wherever the Q term's gradient vanishes.</param>
 public sealed record ActorCriticSettings(
-    double Alpha = 0.1, double Lambda = 0.9, double CriticRate = 0.3, double PolicyRate = 0.1, double PriorRate = 0.1);
+    double Alpha = 0.1, double Lambda = 0.9, double CriticRate = 0.3, double PolicyRate = 0.1, double PriorRate = 0.1, bool PlainSgd = false);
 
 public sealed record EpisodeOutcome(bool Success, int Steps, double Return, double MeanKl);
 
@@ -23,7 +25,7 @@ public sealed class PriorActorCritic
     private readonly ActorCriticSettings _settings;
     private readonly Generator _rng;
     private readonly double[] _q;  // Q[(g·S + s)·A + a]
-    private readonly Adam? _policyOptimizer, _priorOptimizer;
+    private readonly Optimizer? _policyOptimizer, _priorOptimizer;
 
     public PriorActorCritic(GoalMaze maze, IBehaviourModel model, ActorCriticSettings settings, Generator rng)
     {
@@ -32,11 +34,14 @@ public sealed class PriorActorCritic
         if (!(settings.Alpha >= 0)) throw new EngineException($"PriorActorCritic: alpha must be non-negative, got {settings.Alpha}");
         (_maze, _model, _settings, _rng) = (maze, model, settings, rng);
         _q = new double[maze.GoalCount * maze.StateCount * maze.ActionCount];
-        if (model.PolicyParameters.Count > 0) _policyOptimizer = new Adam([new ParamGroup(model.PolicyParameters, settings.PolicyRate)]);
-        if (model.PriorParameters.Count > 0) _priorOptimizer = new Adam([new ParamGroup(model.PriorParameters, settings.PriorRate)]);
+        if (model.PolicyParameters.Count > 0) _policyOptimizer = MakeOptimizer(model.PolicyParameters, settings.PolicyRate);
+        if (model.PriorParameters.Count > 0) _priorOptimizer = MakeOptimizer(model.PriorParameters, settings.PriorRate);
     }
 
     public IBehaviourModel Model => _model;
+
+    private Optimizer MakeOptimizer(IReadOnlyList<KeyValuePair<string, Tensor>> parameters, double rate) =>
+        _settings.PlainSgd ? new Sgd([new ParamGroup(parameters, rate)]) : new Adam([new ParamGroup(parameters, rate)]);
 
     /// <summary>Plays one episode of the given goal with the current policy, then updates critic, policy and prior.</summary>
     public EpisodeOutcome RunEpisode(int goal)

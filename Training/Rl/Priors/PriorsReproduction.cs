@@ -16,22 +16,25 @@ public static class PriorsReproduction
     {
         if (args is ["--help"] or ["-h"])
         {
-            Console.WriteLine("usage: engine reproduce priors [--seeds 5] [--episodes 1500] [--pretrain 1500] [--transfer 400] [--alpha 0.1] [--layout corridors|open] [--no-sweep] [--no-point-mass] [--pm-episodes 200] [--pm-transfer 100] [--out reproduce-priors]");
+            Console.WriteLine("usage: engine reproduce priors [--seeds 5] [--episodes 1500] [--pretrain 1500] [--transfer 400] [--alpha 0.1] [--sgd --policy-rate R --prior-rate R] [--layout corridors|open] [--no-sweep] [--no-point-mass] [--pm-episodes 150] [--pm-transfer 75] [--out reproduce-priors]");
             return 0;
         }
-        var options = new Arguments("reproduce priors", args, new HashSet<string> { "no-sweep", "no-point-mass" });
+        var options = new Arguments("reproduce priors", args, new HashSet<string> { "no-sweep", "no-point-mass", "sgd" });
         var settings = new PriorExperimentSettings(
             Seeds: options.Int("seeds", 5, 1, 100),
             Episodes: options.Int("episodes", 1500, 10, 1_000_000),
             PretrainEpisodes: options.Int("pretrain", 1500, 10, 1_000_000),
             TransferEpisodes: options.Int("transfer", 400, 25, 1_000_000))
-        { ActorCritic = new ActorCriticSettings(Alpha: options.Double("alpha", 0.1, 0, 100)) };
+        {
+            ActorCritic = new ActorCriticSettings(Alpha: options.Double("alpha", 0.1, 0, 100), PlainSgd: options.Has("sgd"),
+                PolicyRate: options.Double("policy-rate", 0.1, 0, 1e6), PriorRate: options.Double("prior-rate", 0.1, 0, 1e6)),
+        };
         string outDir = options.String("out") ?? "reproduce-priors";
         string layout = options.String("layout") ?? "corridors";
         if (!GoalMaze.Layouts.ContainsKey(layout)) throw new UsageException($"reproduce priors: unknown --layout '{layout}' (known: {string.Join(", ", GoalMaze.Layouts.Keys)})");
         bool sweep = !options.Has("no-sweep"), pointMass = !options.Has("no-point-mass");
-        var pointMassSettings = new PointMassSettings(Seeds: settings.Seeds, Episodes: options.Int("pm-episodes", 200, 5, 1_000_000),
-            PretrainEpisodes: options.Int("pm-episodes", 200, 5, 1_000_000), TransferEpisodes: options.Int("pm-transfer", 100, 10, 1_000_000));
+        var pointMassSettings = new PointMassSettings(Seeds: settings.Seeds, Episodes: options.Int("pm-episodes", 150, 5, 1_000_000),
+            PretrainEpisodes: options.Int("pm-episodes", 150, 5, 1_000_000), TransferEpisodes: options.Int("pm-transfer", 75, 10, 1_000_000));
         options.RejectUnknown();
         Directory.CreateDirectory(outDir);
         var maze = GoalMaze.Named(layout);
