@@ -6,7 +6,7 @@ using Engine.Tensors;
 
 namespace Engine.Training.Rl.PointMass;
 
-public sealed record PointMassRun(string Variant, int Seed, bool[] Successes, double[] MeanKl)
+public sealed record PointMassRun(string Variant, int Seed, bool[] Successes, double[] MeanKl, double[] MeanStd)
 {
     public double Auc => Successes.Average(s => s ? 1.0 : 0.0);
 }
@@ -29,7 +29,7 @@ public static class PointMassExperiment
             {
                 var agent = new Svg0PriorAgent(task, kind, settings.Agent, new Generator((ulong)seed * 1000 + 300 + (ulong)kind));
                 var outcomes = goals.Select(agent.RunEpisode).ToArray();
-                var run = new PointMassRun(kind.ToString(), seed, outcomes.Select(o => o.Success).ToArray(), outcomes.Select(o => o.MeanKl).ToArray());
+                var run = new PointMassRun(kind.ToString(), seed, outcomes.Select(o => o.Success).ToArray(), outcomes.Select(o => o.MeanKl).ToArray(), outcomes.Select(o => o.MeanStd).ToArray());
                 runs.Add(run);
                 log?.Invoke($"point mass learning seed {seed} {kind}: success AUC {run.Auc:F3}");
             }
@@ -51,7 +51,7 @@ public static class PointMassExperiment
                 var agent = new Svg0PriorAgent(task, kind, settings.Agent, new Generator((ulong)seed * 1000 + 410 + (ulong)kind),
                     kind == ContinuousPrior.FrozenAsymmetric ? pretrainer.Prior : null);
                 var outcomes = Enumerable.Range(0, settings.TransferEpisodes).Select(_ => agent.RunEpisode(heldOut)).ToArray();
-                var run = new PointMassRun(kind.ToString(), seed, outcomes.Select(o => o.Success).ToArray(), outcomes.Select(o => o.MeanKl).ToArray());
+                var run = new PointMassRun(kind.ToString(), seed, outcomes.Select(o => o.Success).ToArray(), outcomes.Select(o => o.MeanKl).ToArray(), outcomes.Select(o => o.MeanStd).ToArray());
                 runs.Add(run);
                 log?.Invoke($"point mass transfer seed {seed} {kind}: success AUC {run.Auc:F3}");
             }

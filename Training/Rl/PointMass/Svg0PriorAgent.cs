@@ -58,13 +58,16 @@ public sealed class Svg0PriorAgent
     /// <summary>The learned prior network (for transfer); null for the fixed N(0, I).</summary>
     public GaussianPolicyNetwork? Prior => _prior;
 
-    /// <summary>One episode of the goal with actions sampled from π, then the replay updates. Returns success and the mean KL per step.</summary>
-    public (bool Success, double MeanKl) RunEpisode(int goal)
+    /// <summary>
+    /// One episode of the goal with actions sampled from π, then the replay updates. Returns success, the mean KL
+    /// per step and the mean standard deviation of π's actions (how much the policy still explores).
+    /// </summary>
+    public (bool Success, double MeanKl, double MeanStd) RunEpisode(int goal)
     {
         var position = (X: 0.0, Y: 0.0);
         var noise = _rng.Normal([_task.Horizon, PointMassTask.ActionSize], dtype: DType.Float64).ToArray<double>();
         var goalXy = PointMassTask.Goals[goal];
-        double klTotal = 0;
+        double klTotal = 0, stdTotal = 0;
         for (int t = 0; t < _task.Horizon; t++)
         {
             double[] observation = [position.X, position.Y, goalXy.X, goalXy.Y];
@@ -75,6 +78,7 @@ public sealed class Svg0PriorAgent
                 var (m, logStd) = _policy.Forward(obs);
                 mean = m.ToDoubleArray();
                 std = logStd.Exp().ToDoubleArray();
+                stdTotal += 0.5 * (std[0] + std[1]);
                 klTotal += Kl(obs, m, logStd).Item();
             }
             var action = (X: mean[0] + std[0] * noise[2 * t], Y: mean[1] + std[1] * noise[2 * t + 1]);
@@ -83,7 +87,7 @@ public sealed class Svg0PriorAgent
             position = next;
         }
         for (int u = 0; u < _settings.UpdatesPerEpisode; u++) Update();
-        return (PointMassTask.Succeeded(position, goal), klTotal / _task.Horizon);
+        return (PointMassTask.Succeeded(position, goal), klTotal / _task.Horizon, stdTotal / _task.Horizon);
     }
 
     private void Update()

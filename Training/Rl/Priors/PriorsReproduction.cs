@@ -115,7 +115,7 @@ public static class PriorsReproduction
         var speed = PointMassExperiment.LearningSpeed(settings, Console.WriteLine);
         var transfer = PointMassExperiment.Transfer(settings, Console.WriteLine);
         say(F($"Point mass, SVG(0) ({settings.Seeds} seeds, {settings.Episodes} learning episodes, {settings.PretrainEpisodes} pretraining + {settings.TransferEpisodes} transfer episodes, {clock.Elapsed.TotalSeconds:F0} s):"));
-        table.Append("\n| point mass | mean success (AUC) | KL(π‖π0) per step, last 20% of episodes |\n|---|---|---|\n");
+        table.Append("\n| point mass | mean success (AUC) | KL(π‖π0) per step, last 20% of episodes | policy σ, last 20% of episodes |\n|---|---|---|---|\n");
         var auc = new Dictionary<string, double>();
         foreach (var (part, runs) in new[] { ("learning", speed), ("transfer", transfer) })
             foreach (var variant in runs.Select(r => r.Variant).Distinct())
@@ -123,9 +123,10 @@ public static class PriorsReproduction
                 var mine = runs.Where(r => r.Variant == variant).ToList();
                 var m = PriorExperiments.MeanSem(mine.Select(r => r.Auc));
                 var kl = PriorExperiments.MeanSem(mine.Select(r => r.MeanKl.Skip(r.MeanKl.Length * 4 / 5).Average()));
+                var std = PriorExperiments.MeanSem(mine.Select(r => r.MeanStd.Skip(r.MeanStd.Length * 4 / 5).Average()));
                 auc[$"{part}/{variant}"] = m.Mean;
-                say(F($"  {part,-9} {variant,-17} success AUC {m.Mean:F3} ± {m.Sem:F3}   late KL {kl.Mean:F3} ± {kl.Sem:F3}"));
-                table.AppendLine(F($"| {part}: {variant} | {m.Mean:F3} ± {m.Sem:F3} | {kl.Mean:F3} ± {kl.Sem:F3} |"));
+                say(F($"  {part,-9} {variant,-17} success AUC {m.Mean:F3} ± {m.Sem:F3}   late KL {kl.Mean:F3} ± {kl.Sem:F3}   late σ {std.Mean:F3} ± {std.Sem:F3}"));
+                table.AppendLine(F($"| {part}: {variant} | {m.Mean:F3} ± {m.Sem:F3} | {kl.Mean:F3} ± {kl.Sem:F3} | {std.Mean:F3} ± {std.Sem:F3} |"));
             }
         say(Verdict("point mass AUC(asymmetric) ≥ 1.1 × AUC(N(0, I))", auc["learning/Asymmetric"] >= 1.1 * auc["learning/StandardNormal"]));
         say(Verdict("point mass AUC(asymmetric) > AUC(full information)", auc["learning/Asymmetric"] > auc["learning/FullInformation"]));
