@@ -14,6 +14,8 @@ public static class ReproduceCommand
         new("convex-mdp", "Zahavy et al. 2021: convex MDPs as a cost/policy game, averaged vs last iterate", Rl.ConvexMdp.ConvexMdpExperiment.Run),
         new("skills", "APART (Schreiber Galler et al. 2023): VIC, the simplified method and APART on 4x4 and 5x5 grids", Rl.Skills.SkillsExperiment.Run),
         new("griffin", Engine.Training.Experiments.Griffin.GriffinReproduction.Summary, Engine.Training.Experiments.Griffin.GriffinReproduction.Run),
+        new("priors", Rl.Priors.PriorsReproduction.Summary, Rl.Priors.PriorsReproduction.Run),
+        new("iwpla", Rl.Iwpla.IwplaReproduction.Summary, Rl.Iwpla.IwplaReproduction.Run),
     ];
 
     public static int Run(string[] args)
