@@ -42,7 +42,7 @@ public static class ValueIteration
 public static class PolicyIteration
 {
     /// <summary>
-    /// Howard's policy iteration from an initial deterministic policy (uniform-first action when null):
+    /// Howard's policy iteration from an initial deterministic policy (action 0 everywhere when null):
     /// evaluate exactly, improve greedily (ties to the lowest action, keeping the current action when it
     /// is within the tie tolerance of the best), until the policy is stable.
     /// </summary>

@@ -21,7 +21,7 @@ public sealed class FollowTheLeaderCostPlayer(IConvexObjective objective) : ICos
     private double[,]? _average;
     private int _count;
 
-    public double[,] Cost() => objective.Gradient(_average ?? throw new InvalidOperationException("FollowTheLeaderCostPlayer: observe d_0 before the first round"));
+    public double[,] Cost() => objective.Gradient(_average ?? throw new Engine.Tensors.EngineException("FollowTheLeaderCostPlayer: observe d_0 before the first round"));
 
     public void Observe(double[,] occupancy)
     {
