@@ -1,6 +1,8 @@
 // Small networks of the SVG(0) point-mass agent (spec irl-rl.md §D.2): a diagonal-Gaussian head (a tanh MLP
-// giving the mean and a log standard deviation squashed into [−2.5, 0.5]) used for the policy and for the
-// learned prior, and the critic Q(observation, action). Float64 throughout.
+// giving a tanh-squashed mean in [−1, 1], like acme's MultivariateNormalDiagHead with tanh_mean, and a log
+// standard deviation squashed into [−2.5, 0.5]) used for the policy and for the learned prior, and the critic
+// Q(observation, action). The bounded mean matters: with an unbounded mean and a learned prior nothing keeps
+// the mean inside the action range, where the clipped dynamics give the critic no gradient. Float64 throughout.
 using Engine.Autograd;
 using Engine.Nn;
 using Engine.Tensors;
@@ -25,7 +27,7 @@ public sealed class GaussianPolicyNetwork : Module
     public (Tensor Mean, Tensor LogStd) Forward(Tensor observations)
     {
         var output = _body.Forward(observations);
-        var mean = output.Slice(-1, 0, _actions);
+        var mean = output.Slice(-1, 0, _actions).Tanh();
         var logStd = output.Slice(-1, _actions, 2 * _actions).Tanh() * 1.5 - 1.0;
         return (mean, logStd);
     }
