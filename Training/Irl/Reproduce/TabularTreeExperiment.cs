@@ -3,7 +3,8 @@
 // of six valid sequences with Zipf weights; 40 demonstrations are sampled; a tabular prefix model (one
 // logit row per prefix) is trained full-batch with Adam under MLE, MLE + token entropy (β sweep) and
 // IQLearn (λ sweep, γ = 1). The exact sequence distribution gives validity (mass on the six valid
-// sequences) and entropy over all outcomes, so the validity–entropy frontier is computed without sampling.
+// sequences) and entropy over the 27 complete sequences (and over all outcomes), so the validity–entropy
+// frontier is computed without sampling.
 // The learning rate follows a cosine decay to 0 so each run ends at its optimum.
 using Engine.Optim;
 using Engine.Tensors;
@@ -19,8 +20,10 @@ public sealed record TabularSettings(int Steps = 10000, double LearningRate = 0.
     public double[] LambdaSweep => Lambdas ?? [0.03, 0.1, 0.3, 1, 3, 10];
 }
 
-/// <summary>One trained variant: its name, sweep value, validity, entropy (nats) and the distinct sequences in its data.</summary>
-public sealed record TabularResult(string Variant, double Strength, double Validity, double Entropy, int DistinctObserved);
+/// <summary>One trained variant: its name, sweep value, validity, the entropy (nats) over the 27 complete three-letter
+/// sequences (the spec's measure, −Σ p log p over those outcomes only), the entropy over every outcome (early
+/// EOS and no EOS included), and the number of distinct sequences in its data.</summary>
+public sealed record TabularResult(string Variant, double Strength, double Validity, double Entropy, double EntropyAllOutcomes, int DistinctObserved);
 
 public static class TabularTreeExperiment
 {
@@ -76,6 +79,8 @@ public static class TabularTreeExperiment
         var outcomes = model.Outcomes();
         var valid = Valid.Select(v => string.Join(',', v.Append(Letters))).ToHashSet();
         double validity = outcomes.Where(o => o.Complete && valid.Contains(string.Join(',', o.Sequence))).Sum(o => o.Probability);
-        return new TabularResult(variant, strength, validity, SequenceMetrics.Entropy(outcomes.Select(o => o.Probability)), distinct);
+        var complete = outcomes.Where(o => o.Complete && o.Sequence.Length == Depth + 1).Select(o => o.Probability);
+        return new TabularResult(variant, strength, validity, SequenceMetrics.Entropy(complete),
+            SequenceMetrics.Entropy(outcomes.Select(o => o.Probability)), distinct);
     }
 }
