@@ -49,6 +49,7 @@ public sealed partial class NDArray
     {
         CheckCausalConv("causal_conv1d", this, w, reach);
         CheckNorm("causal_conv1d", this, bias, null, 0);
+        CpuOnly("causal_conv1d", this);
         return CausalConvKernels.Forward(this, w, bias, reach);
     }
 
@@ -57,6 +58,7 @@ public sealed partial class NDArray
     {
         CheckCausalConv("causal_conv1d_backward", this, w, reach);
         CheckSameShape("causal_conv1d_backward", this, grad);
+        CpuOnly("causal_conv1d_backward", this);
         return CausalConvKernels.Backward(this, w, reach, grad);
     }
 
@@ -66,6 +68,7 @@ public sealed partial class NDArray
         RequireFloat("unfold2d", this);
         if (Rank != 4) throw EngineException.ForOp("unfold2d", $"needs [N, C, H, W], got {ShapeString}");
         CheckGeometry("unfold2d", geometry, _shape[2], _shape[3]);
+        CpuOnly("unfold2d", this);
         return UnfoldKernels.Unfold(this, geometry);
     }
 
@@ -76,8 +79,13 @@ public sealed partial class NDArray
         CheckGeometry("fold2d", geometry, height, width);
         if (Rank != 5 || _shape[2] != geometry.Taps || _shape[3] != geometry.OutHeight || _shape[4] != geometry.OutWidth)
             throw EngineException.ForOp("fold2d", $"needs [N, C, {geometry.Taps}, {geometry.OutHeight}, {geometry.OutWidth}], got {ShapeString}");
+        CpuOnly("fold2d", this);
         return UnfoldKernels.Fold(this, height, width, geometry);
     }
+
+    /// <summary>The conv and unfold kernels read host arrays directly (like linear_scan), so they run on
+    /// the CPU only; any other device gets the backend lookup's clear error.</summary>
+    private static void CpuOnly(string op, NDArray x) => Backend.For(op, x);
 
     private static void CheckGeometry(string op, UnfoldGeometry g, int height, int width)
     {
