@@ -18,10 +18,10 @@ public static class SkillsExperiment
 
         Trains skills from a fixed corner start with a "stay" action; counts discovered skills exactly
         (modal final state with probability >= 0.9, distinct states) every 100 iterations of 64 episodes.
-        The full default (5 seeds, 3000 iterations on each grid) takes tens of minutes on 2 cores.
+        The full default (5 seeds, 3000 iterations on each grid) takes several times as long as --quick.
 
           --quick               the quick version: 4x4 and 5x5, all three methods, {QuickSeeds} seeds, {QuickIterations4x4} iterations on
-                                4x4 and {QuickIterations5x5} on 5x5 (about 3-5 minutes on an idle 2-core machine); the options
+                                4x4 and {QuickIterations5x5} on 5x5 (about 2 minutes on a busy 2-core machine); the options
                                 below still override it
           --grids LIST          grid sizes to run: 4 (16 skills, T = 6) and/or 5 (25 skills, T = 8); default 4,5
           --methods LIST        any of vic, simplified, apart (default all three)
@@ -37,9 +37,8 @@ public static class SkillsExperiment
         """;
 
     // The quick version's budget: 4×4 plateaus within about 40k episodes (~600 iterations), 5×5 VIC and the
-    // simplified method within about 50k and APART by about 140k (docs/papers/apart.md). Measured CPU per
-    // iteration: 4×4 3 ms (VIC) to 6 ms (APART), 5×5 10 to 14 ms, so three seeds on two cores take about
-    // 2 × (12 ms × 1000 + 34 ms × 2000) ≈ 160 s plus start-up.
+    // simplified method within about 50k and APART by about 140k (docs/papers/apart.md). The quick run took
+    // 128 s wall-clock (66 s CPU) on the shared 2-core machine.
     private const int QuickSeeds = 3, QuickIterations4x4 = 1000, QuickIterations5x5 = 2000;
 
     private sealed record Setting(int Size, int Skills, int Horizon, int Iterations);
