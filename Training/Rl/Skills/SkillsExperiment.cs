@@ -6,6 +6,7 @@
 using System.Globalization;
 using System.Text;
 using Engine.Training.Cli;
+using Engine.Training.Reporting;
 
 namespace Engine.Training.Rl.Skills;
 
