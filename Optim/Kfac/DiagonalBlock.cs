@@ -1,7 +1,9 @@
 // Diagonal curvature block for a parameter no Kronecker block claims (kfac-jax NaiveDiagonal, the
 // "generic" tag): d = E[(∂ℓᵢ/∂θ)²]. It is estimated from the batch gradient of the sampled loss as
 // N·(∂L̃/∂θ)²: the sampled targets make the examples' gradients uncorrelated with zero mean, so the
-// cross terms vanish in expectation (kfac-jax makes the same argument for its Fisher modes).
+// cross terms vanish in expectation (kfac-jax makes the same argument for its Fisher modes). With the
+// empirical Fisher (data labels) they do not vanish, so there this block holds the squared mean gradient
+// times N, like kfac-jax's fisher_empirical_direct statistics, not the mean of squared per-example gradients.
 using Engine.Autograd;
 using Engine.Tensors;
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Engine.Nn.Checkpoints;
+using Engine.Training.Reporting;
 
 namespace Engine.Training.Dks.Reproduce;
 
@@ -59,8 +60,13 @@ public static class DksReport
     private static void Chart(string directory, string file, string title, string xLabel, string yLabel, IReadOnlyList<ArmResult> results,
         Func<CurvePoint, double> x, Func<CurvePoint, double> y)
     {
-        var series = results.Select(r => (r.Arm.Name, (IReadOnlyList<(double X, double Y)>)r.Curve.Select(p => (x(p), y(p))).ToList())).ToList();
-        WriteText(directory, file, CurveChart.Lines(title, xLabel, yLabel, series));
+        var series = results.Select((r, i) =>
+        {
+            var points = r.Curve.Select(p => (X: x(p), Y: y(p))).Where(p => double.IsFinite(p.X) && double.IsFinite(p.Y)).ToList();
+            string last = points.Count > 0 ? Invariant($"{points[^1].Y:G4}") : "n/a";
+            return new PlotSeries($"{r.Arm.Name} (last {last})", points, SeriesPlot.Palette[i % SeriesPlot.Palette.Length]);
+        }).ToList();
+        WriteText(directory, file, SeriesPlot.Render(title, xLabel, yLabel, series));
     }
 
     private static string OptimizerLabel(DksExperimentConfig config, Arm arm) => arm.Optimizer == OptimizerKind.Sgd

@@ -61,7 +61,7 @@ public static class DksReproduceCommand
             Width = options.Int("width", defaults.Width, 1, 100_000),
             EvalEvery = options.Int("eval-every", defaults.EvalEvery, 1, 1_000_000),
             Seed = (ulong)options.Int("seed", 0, 0),
-            SgdLearningRate = options.Has("sgd-lr") ? options.Double("sgd-lr", 0, 0, 100) : null,
+            SgdLearningRate = options.Has("sgd-lr") ? options.Double("sgd-lr", 0, 1e-9, 100) : null,
             Kfac = defaults.Kfac with
             {
                 Damping = options.Double("kfac-damping", defaults.Kfac.Damping, 1e-12, 1e6),
@@ -71,6 +71,14 @@ public static class DksReproduceCommand
         int testExamples = options.Int("test-examples", 2_000, 1, 10_000);
         var arms = SelectArms(options.String("arms"));
         options.RejectUnknown();
+        if (config.BatchSize > trainExamples)
+            throw new UsageException($"reproduce dks: --batch {config.BatchSize} exceeds the {trainExamples} training examples");
+        // The TAT solve also refuses a depth too shallow for η (before any data is read).
+        if (arms.Any(a => a.Network == NetworkKind.TatDeep))
+        {
+            var tat = DeepMlp.TatParameters(config.Depth);
+            Console.WriteLine($"reproduce dks: TAT Leaky ReLU for a {config.Depth}-layer chain, eta {DeepMlp.TatEta}: slope {tat.NegativeSlope:G6}, output scale {tat.OutputScale:G6}");
+        }
 
         var files = new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" }
             .Select(name => FindFile(dataDirectory, name)).ToArray();
@@ -79,12 +87,12 @@ public static class DksReproduceCommand
             Console.Error.WriteLine($"reproduce dks: Fashion-MNIST not found in {dataDirectory} (install it with: {InstallHint}, or pass --data DIR)");
             return 2;
         }
+        // Fail on an unusable output folder now rather than after the training runs.
+        Directory.CreateDirectory(outDirectory);
         var (trainImages, trainLabels) = Idx.ReadDataset(files[0]!, files[1]!);
         var (testImages, testLabels) = Idx.ReadDataset(files[2]!, files[3]!);
         var data = Prepare(trainImages.Slice(0, 0, Math.Min(trainExamples, trainImages.Dim(0))), trainLabels.Slice(0, 0, Math.Min(trainExamples, trainLabels.Dim(0))),
             testImages.Slice(0, 0, Math.Min(testExamples, testImages.Dim(0))), testLabels.Slice(0, 0, Math.Min(testExamples, testLabels.Dim(0))), classes: 10);
-        var tat = DeepMlp.TatParameters(config.Depth);
-        Console.WriteLine($"reproduce dks: TAT Leaky ReLU for a {config.Depth}-layer chain, eta {DeepMlp.TatEta}: slope {tat.NegativeSlope:G6}, output scale {tat.OutputScale:G6}");
         var results = DksExperiment.Run(config, data, arms, Console.WriteLine);
         string description = $"Fashion-MNIST ({data.TrainInputs.Dim(0)} training images, {data.TestInputs.Dim(0)} test images, 14 x 14)";
         DksReport.Write(outDirectory, config, results, description);

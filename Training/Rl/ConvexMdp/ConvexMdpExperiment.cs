@@ -5,6 +5,7 @@
 using System.Globalization;
 using System.Text;
 using Engine.Training.Cli;
+using Engine.Training.Reporting;
 
 namespace Engine.Training.Rl.ConvexMdp;
 

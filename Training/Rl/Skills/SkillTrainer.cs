@@ -103,7 +103,7 @@ public static class SkillTrainer
             if (iteration % config.EvaluateEvery == 0 || iteration == config.Iterations)
             {
                 var snapshot = policy.Probabilities();
-                var distributions = Enumerable.Range(0, n).Select(z => FiniteHorizon.FinalStateDistribution(mdp, policy.ForSkill(z, snapshot), horizon)).ToArray();
+                var distributions = SkillCounter.FinalStateDistributions(mdp, [.. Enumerable.Range(0, n).Select(z => policy.ForSkill(z, snapshot))], horizon);
                 var point = new SkillProgress((long)iteration * batch, SkillCounter.Count(distributions), SkillCounter.MutualInformationBits(distributions));
                 progress.Add(point);
                 onEvaluate?.Invoke(point);

@@ -2,27 +2,33 @@
 // 2308.12649; spec irl-rl.md §B and F B-2/B-3). For a 4×4 grid with 16 skills (T = 6) and a 5×5 grid with
 // 25 skills (T = 8), trains vanilla VIC, the simplified method and APART over several seeds, and writes
 // skills discovered against episodes sampled (skills.csv, skills-<grid>.svg) and a Markdown table.
+// --quick runs the same grids with fewer seeds and iterations (a few minutes on 2 cores).
 using System.Globalization;
 using System.Text;
 using Engine.Training.Cli;
+using Engine.Training.Reporting;
 
 namespace Engine.Training.Rl.Skills;
 
 public static class SkillsExperiment
 {
-    private const string Help = """
-        usage: engine reproduce skills [--grids 4,5] [--methods vic,simplified,apart] [--seeds N]
-                                       [--iterations I] [--iterations-5x5 I] [--apart-reward mean|wins]
+    private static readonly string Help = $"""
+        usage: engine reproduce skills [--quick] [--grids 4,5] [--methods vic,simplified,apart] [--seeds N]
+                                       [--iterations I] [--iterations-5x5 I] [--apart-reward wins|mean|min]
                                        [--out DIR]
 
         Trains skills from a fixed corner start with a "stay" action; counts discovered skills exactly
         (modal final state with probability >= 0.9, distinct states) every 100 iterations of 64 episodes.
+        The full default (5 seeds, 3000 iterations on each grid) takes several times as long as --quick.
 
+          --quick               the quick version: 4x4 and 5x5, all three methods, {QuickSeeds} seeds, {QuickIterations4x4} iterations on
+                                4x4 and {QuickIterations5x5} on 5x5 (about 2 minutes on a busy 2-core machine); the options
+                                below still override it
           --grids LIST          grid sizes to run: 4 (16 skills, T = 6) and/or 5 (25 skills, T = 8); default 4,5
           --methods LIST        any of vic, simplified, apart (default all three)
-          --seeds N             seeds per configuration (default 5)
-          --iterations I        iterations on 4x4 (default 3000)
-          --iterations-5x5 I    iterations on 5x5 (default 3000)
+          --seeds N             seeds per configuration (default 5, --quick {QuickSeeds})
+          --iterations I        iterations on 4x4 (default 3000, --quick {QuickIterations4x4})
+          --iterations-5x5 I    iterations on 5x5 (default 3000, --quick {QuickIterations5x5})
           --apart-reward R      APART reward candidate: wins (spec (b), default), mean (spec (a)) or min (ours)
           --policy-lr X         policy SGD learning rate (default 20; APART 55)
           --disc-lr X           discriminator Adam learning rate (default 0.05)
@@ -30,6 +36,11 @@ public static class SkillsExperiment
           --dropout X           APART dropout (default 0.2)
           --out DIR             output folder (default runs/skills)
         """;
+
+    // The quick version's budget: 4×4 plateaus within about 40k episodes (~600 iterations), 5×5 VIC and the
+    // simplified method within about 50k and APART by about 140k (docs/papers/apart.md). The quick run took
+    // 128 s wall-clock (66 s CPU) on the shared 2-core machine.
+    private const int QuickSeeds = 3, QuickIterations4x4 = 1000, QuickIterations5x5 = 2000;
 
     private sealed record Setting(int Size, int Skills, int Horizon, int Iterations);
 
@@ -42,7 +53,8 @@ public static class SkillsExperiment
             Console.WriteLine(Help);
             return 0;
         }
-        var arguments = new Arguments("reproduce skills", args, new HashSet<string>());
+        var arguments = new Arguments("reproduce skills", args, new HashSet<string> { "quick" });
+        bool quick = arguments.Has("quick");
         var grids = ParseList(arguments.String("grids") ?? "4,5", "grids", v => v switch { "4" => 4, "5" => 5, _ => throw new UsageException($"reproduce skills: --grids takes 4 and/or 5, got '{v}'") });
         var methods = ParseList(arguments.String("methods") ?? "vic,simplified,apart", "methods", v => v switch
         {
@@ -51,9 +63,9 @@ public static class SkillsExperiment
             "apart" => SkillMethod.Apart,
             _ => throw new UsageException($"reproduce skills: unknown method '{v}' (known: vic, simplified, apart)"),
         });
-        int seeds = arguments.Int("seeds", 5, 1, 100);
-        int iterations4 = arguments.Int("iterations", 3000, 1, 10_000_000);
-        int iterations5 = arguments.Int("iterations-5x5", 3000, 1, 10_000_000);
+        int seeds = arguments.Int("seeds", quick ? QuickSeeds : 5, 1, 100);
+        int iterations4 = arguments.Int("iterations", quick ? QuickIterations4x4 : 3000, 1, 10_000_000);
+        int iterations5 = arguments.Int("iterations-5x5", quick ? QuickIterations5x5 : 3000, 1, 10_000_000);
         var apartReward = (arguments.String("apart-reward") ?? "wins") switch
         {
             "mean" => AllPairsReward.MeanScore,

@@ -1,6 +1,6 @@
 // Smoke version of `engine reproduce dks` on generated images (seconds): every arm trains, the outputs
-// are written and parse, and the command's user mistakes (missing data, unknown arm) are one line with
-// exit code 2. The real run is `engine reproduce dks` on Fashion-MNIST (docs/papers/dks.md).
+// are written and parse, and the command's user mistakes (missing data, unknown arm, out-of-range
+// numbers) are one line with exit code 2. The real run is `engine reproduce dks` on Fashion-MNIST (docs/papers/dks.md).
 using System.Text.Json;
 using Engine.Tensors;
 using Engine.Training.Dks.Reproduce;
@@ -78,11 +78,16 @@ public class DksReproduceSmokeTests
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
-    [Fact]
-    public void UnknownArmIsRefused()
+    [Theory]
+    [InlineData(new[] { "--arms", "tat+adam" }, "unknown arm 'tat+adam'")]
+    [InlineData(new[] { "--sgd-lr", "0" }, "--sgd-lr must be a number in")]
+    [InlineData(new[] { "--steps", "-5" }, "--steps must be an integer in [1, 1000000], got '-5'")]
+    [InlineData(new[] { "--batch", "200", "--train-examples", "100" }, "--batch 200 exceeds the 100 training examples")]
+    [InlineData(new[] { "--depth", "2", "--arms", "tat+sgd" }, "η = 0.9 is unreachable")]
+    public void BadOptionsAreRefusedBeforeAnyTraining(string[] options, string message)
     {
-        var (code, _, stderr) = CliCapture.Run(["reproduce", "dks", "--arms", "tat+adam"]);
+        var (code, _, stderr) = CliCapture.Run(["reproduce", "dks", .. options]);
         Assert.Equal(2, code);
-        Assert.Contains("unknown arm 'tat+adam'", stderr);
+        Assert.Contains(message, stderr);
     }
 }

@@ -1,7 +1,8 @@
 // Convex MDPs as a game (Training/Rl/ConvexMdp; Zahavy et al. 2021): spec irl-rl.md §F, C-1 (mechanical)
-// and C-2..C-5 (the paper's claims at the spec's thresholds). Optima are computed here by other means: a
-// line-search Frank–Wolfe run for the entropy optimum, f* = 0 for apprenticeship, and an exact search
-// over the Lagrange multiplier (strong duality) for the constrained MDP.
+// and C-2..C-5 (the paper's claims at the spec's thresholds). Optima come from outside the game
+// (ConvexMdpOptima): H* bracketed between a policy's entropy and a weak-duality bound, and asserted to be
+// pinned to 1e-4, so the bracket certifies itself; f* = 0 for apprenticeship; the constrained-MDP value by
+// a search over the Lagrange multiplier (strong duality).
 using Engine.Training.Rl;
 using Engine.Training.Rl.ConvexMdp;
 using Xunit;
@@ -50,7 +51,7 @@ public class ConvexMdpTests(ITestOutputHelper output)
             if (round.Round is 10 or 100 or 1000) averages[round.Round] = StateEntropyObjective.Entropy(round.Average);
             lastEntropy = StateEntropyObjective.Entropy(round.Last);
         });
-        var (optimum, upper) = EntropyOptimumBounds(1000);
+        var (optimum, upper) = ConvexMdpOptima.MaxEntropy(Mdp);
         output.WriteLine($"H* in [{optimum:F6}, {upper:F6}] (policy mirror ascent, dual bound); H(d̄_10) = {averages[10]:F4}, H(d̄_100) = {averages[100]:F4}, H(d̄_1000) = {averages[1000]:F5} (gap {optimum - averages[1000]:E2}); last iterate H = {lastEntropy:F3}");
         Assert.True(averages[100] >= 3.175, $"H(d̄_100) = {averages[100]}");
         Assert.True(averages[1000] >= 3.182, $"H(d̄_1000) = {averages[1000]}");
@@ -90,7 +91,7 @@ public class ConvexMdpTests(ITestOutputHelper output)
             if (round.Round > 1000) lastCosts.Add(Occupancy.Dot(round.Last, cost));
         });
         double averageReward = Occupancy.Dot(average, reward), averageCost = Occupancy.Dot(average, cost);
-        double optimum = ConstrainedOptimumByDualSearch(reward, cost, threshold);
+        double optimum = ConvexMdpOptima.Constrained(Mdp, reward, cost, threshold);
         double range = lastCosts.Max() - lastCosts.Min();
         output.WriteLine($"optimum r·d* = {optimum:F5}; K = 2000: average reward {averageReward:F4}, average cost {averageCost:F4}; last-iterate cost range {range:F3}");
         Assert.True(averageCost <= threshold + 0.001, $"average cost {averageCost}");
@@ -104,7 +105,7 @@ public class ConvexMdpTests(ITestOutputHelper output)
         var entropy = new StateEntropyObjective();
         var player = new NaturalPolicyGradientPolicyPlayer(Mdp, learningRate: 0.5);
         var average = ConvexMdpGame.Run(Mdp, new FollowTheLeaderCostPlayer(entropy), player, 2000);
-        var (optimum, _) = EntropyOptimumBounds(1000);
+        var (optimum, _) = ConvexMdpOptima.MaxEntropy(Mdp);
         double h = StateEntropyObjective.Entropy(average), last = StateEntropyObjective.Entropy(Occupancy.StateActions(Mdp, player.CurrentPolicy));
         output.WriteLine($"NPG player: H(d̄_2000) = {h:F4}, gap {optimum - h:E2}; last iterate H = {last:F4}");
         Assert.True(optimum - h <= 0.01, $"gap {optimum - h}");
@@ -144,60 +145,6 @@ public class ConvexMdpTests(ITestOutputHelper output)
         var after = SkillDiversityGame.MutualInformation(SkillDiversityGame.Run(initial, players, 300));
         output.WriteLine($"I(Z;S): initial {before:F4} nats, after 300 rounds {after:F4} (log 4 = {Math.Log(4):F4})");
         Assert.True(after >= before + 0.5 && after <= Math.Log(skills), $"I(Z;S) from {before} to {after}");
-    }
-
-    // H* pinned from both sides, without the game. Below: policy mirror ascent on H(d^π) itself (the
-    // reward −∇f at the *current* occupancy, not the average). Above: the Lagrangian dual of
-    // max H(d_S) s.t. the flow constraints, g(v) = Σ_s exp(γ max_a (P v)(s, a) − v(s) − 1) + (1 − γ) ρ0·v ≥ H*
-    // for every v, evaluated at v = V* of the reward −(log d_S + 1) (the KKT point when d is optimal).
-    private static (double Lower, double Upper) EntropyOptimumBounds(int iterations)
-    {
-        var objective = new StateEntropyObjective();
-        var policy = TabularPolicy.Uniform(Mdp.StateCount, Mdp.ActionCount);
-        double[,] d = Occupancy.StateActions(Mdp, policy);
-        for (int i = 0; i < iterations; i++)
-        {
-            var q = PolicyEvaluation.ActionValues(Mdp.WithRewards(OccupancyMath.Negate(objective.Gradient(d))), policy);
-            for (int s = 0; s < Mdp.StateCount; s++)
-                for (int a = 0; a < Mdp.ActionCount; a++) q[s, a] *= 0.5 * (1 - Mdp.Gamma);
-            policy = TabularPolicy.Boltzmann(q, 1, policy);
-            d = Occupancy.StateActions(Mdp, policy);
-        }
-        var v = ValueIteration.Solve(Mdp.WithRewards(OccupancyMath.Negate(objective.Gradient(d)))).Values;
-        double upper = 0;
-        for (int s = 0; s < Mdp.StateCount; s++)
-        {
-            double best = double.NegativeInfinity;
-            for (int a = 0; a < Mdp.ActionCount; a++)
-            {
-                double next = 0;
-                for (int s2 = 0; s2 < Mdp.StateCount; s2++) next += Mdp.Transition(s, a, s2) * v[s2];
-                best = Math.Max(best, next);
-            }
-            upper += Math.Exp(Mdp.Gamma * best - v[s] - 1) + (1 - Mdp.Gamma) * Mdp.StartProbability(s) * v[s];
-        }
-        return (StateEntropyObjective.Entropy(d), upper);
-    }
-
-    // The CMDP value by strong duality: min_{μ ≥ 0} g(μ), g(μ) = max_d (r − μ c)·d + μ τ, a convex
-    // piecewise-linear function evaluated with exact best responses and minimised by golden section.
-    private static double ConstrainedOptimumByDualSearch(double[,] reward, double[,] cost, double threshold)
-    {
-        double Dual(double mu)
-        {
-            var lagrangian = new double[reward.GetLength(0), reward.GetLength(1)];
-            for (int s = 0; s < lagrangian.GetLength(0); s++)
-                for (int a = 0; a < lagrangian.GetLength(1); a++) lagrangian[s, a] = reward[s, a] - mu * cost[s, a];
-            return Occupancy.Dot(BestResponse.Occupancy(Mdp, lagrangian), lagrangian) + mu * threshold;
-        }
-        double lo = 0, hi = 200;
-        for (int j = 0; j < 80; j++)
-        {
-            double m1 = lo + (hi - lo) * 0.381966, m2 = hi - (hi - lo) * 0.381966;
-            if (Dual(m1) <= Dual(m2)) hi = m2;
-            else lo = m1;
-        }
-        return Dual((lo + hi) / 2);
     }
 
     private static double LogLogSlope(List<(double K, double F)> points)

@@ -1,11 +1,10 @@
 // A self-contained SVG line chart with several named series, optional log10 axes and dashed lines, for
-// the RL reproductions (objective gap against rounds, skills against samples). Training/Reporting's
+// the reproductions (objective gap against rounds, skills against samples, DKS loss and accuracy curves).
 // SvgPlot draws only the two loss curves of language-model training; this is its multi-series sibling.
 using System.Globalization;
 using System.Text;
-using Engine.Training.Reporting;
 
-namespace Engine.Training.Rl;
+namespace Engine.Training.Reporting;
 
 public sealed record PlotSeries(string Label, IReadOnlyList<(double X, double Y)> Points, string Color, bool Dashed = false);
 
