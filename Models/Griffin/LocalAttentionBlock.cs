@@ -1,7 +1,8 @@
 // Local multi-query attention (Griffin §2.3; recurrentgemma `torch/modules.py` LocalAttentionBlock;
 // specs/griffin.md §1.9, §4.4): H query heads share one key/value head, RoPE on half of each head,
 // and query i sees key j iff j ≤ i ≤ j + W in the same document — W + 1 keys, as the code does (the
-// paper says a window of W). Masked logits are set to −2.3819763e38 before the softmax, as in the code.
+// paper says a window of W). The attention itself (full or blocked, masked logits −2.3819763e38 as in the
+// code) is LocalAttention's.
 using Engine.Autograd;
 using Engine.Tensors;
 
@@ -9,8 +10,6 @@ namespace Engine.Models.Griffin;
 
 public sealed class LocalAttentionBlock : TemporalBlock
 {
-    private const double MaskedLogit = -2.3819763e38;
-
     public int NumHeads { get; }
     public int HeadDim { get; }
     public int WindowSize { get; }
@@ -45,8 +44,8 @@ public sealed class LocalAttentionBlock : TemporalBlock
     {
         var (queries, keys, values) = Project(x, layout);
         cache = withCache ? CacheFromPrompt(keys.Data, values.Data, layout) : null;
-        var logits = queries.MatMul(keys.Unsqueeze(1).MT());                      // [B, H, T, T]
-        return Attend(logits, layout.AttentionMask(WindowSize), values.Unsqueeze(1), x.Dim(0), x.Dim(1));
+        var mixed = LocalAttention.Mix(queries, keys, values, layout, WindowSize);
+        return Output(mixed, x.Dim(0), x.Dim(1));
     }
 
     public override Tensor Step(Tensor x, SegmentLayout layout, TemporalCache cache)
@@ -73,7 +72,7 @@ public sealed class LocalAttentionBlock : TemporalBlock
         }
         var maskTensor = new Tensor(NDArray.FromArray(mask, batch, 1, 1, WindowSize + 1).ToDType(x.DType));
         var logits = queries.MatMul(allKeys.Unsqueeze(1).MT());                   // [B, H, 1, W + 1]
-        var output = Attend(logits, maskTensor, allValues.Unsqueeze(1), batch, 1);
+        var output = Output(LocalAttention.MaskedSoftmaxMix(logits, maskTensor, allValues.Unsqueeze(1)), batch, 1);
         for (int b = 0; b < batch; b++)
         {
             int slot = (int)(queryPositions[b] % WindowSize);
@@ -94,15 +93,9 @@ public sealed class LocalAttentionBlock : TemporalBlock
         return (queries, keys, ProjV.Forward(x));
     }
 
-    /// <summary>Masked softmax over keys and the weighted sum of values, then proj_final.</summary>
-    private Tensor Attend(Tensor logits, Tensor mask, Tensor values, int batch, int time)
-    {
-        var scaled = logits * (1 / Math.Sqrt(HeadDim));
-        var masked = Tensor.Where(mask, scaled, Tensor.Scalar(MaskedLogit, scaled.DType));
-        var probabilities = masked.Softmax(-1);
-        var mixed = probabilities.MatMul(values);                                 // [B, H, T, hd]
-        return ProjFinal.Forward(mixed.Permute(0, 2, 1, 3).Reshape(batch, time, NumHeads * HeadDim));
-    }
+    /// <summary>The attention mix [B, H, T, hd], heads concatenated, through proj_final.</summary>
+    private Tensor Output(Tensor mixed, int batch, int time) =>
+        ProjFinal.Forward(mixed.Permute(0, 2, 1, 3).Reshape(batch, time, NumHeads * HeadDim));
 
     /// <summary>The reference `_attention_cache_from_prompt`: the last w = min(W, T) keys and values, the
     /// one d steps before the end stored in slot (p − d) mod W where p is the last token's segment

@@ -68,6 +68,10 @@ public sealed class SegmentLayout
     /// document (segment id = running count of document starts).</summary>
     public Tensor AttentionMask(int window) => Memoized("attention", window, () => BuildAttentionMask(window));
 
+    /// <summary>[B, 1, n, W, 2W] for the blocked path (n = ⌈T / W⌉): 1 where query kW + r may see key
+    /// (k − 1)W + c under the same rule as AttentionMask; 0 for keys and queries outside [0, T).</summary>
+    public Tensor BlockedAttentionMask(int window) => Memoized("blocked attention", window, () => BuildBlockedAttentionMask(window));
+
     private Tensor Memoized(string kind, int size, Func<Tensor> build)
     {
         if (!_masks.TryGetValue((kind, size), out var mask)) _masks[(kind, size)] = mask = build();
@@ -99,14 +103,39 @@ public sealed class SegmentLayout
         var mask = new double[Batch * Time * Time];
         for (int b = 0; b < Batch; b++)
         {
-            var segment = new int[Time];
-            int id = 0;
-            for (int t = 0; t < Time; t++) segment[t] = IsDocumentStart(b, t) ? ++id : id;
+            var segment = SegmentIds(b);
             for (int i = 0; i < Time; i++)
                 for (int j = Math.Max(0, i - window); j <= i; j++)
                     if (segment[i] == segment[j]) mask[(b * Time + i) * Time + j] = 1;
         }
         return Constant(mask, Batch, 1, Time, Time);
+    }
+
+    private Tensor BuildBlockedAttentionMask(int window)
+    {
+        int blocks = (Time + window - 1) / window;
+        var mask = new double[Batch * blocks * window * 2 * window];
+        for (int b = 0; b < Batch; b++)
+        {
+            var segment = SegmentIds(b);
+            for (int i = 0; i < Time; i++)
+            {
+                int block = i / window, row = i % window;
+                for (int j = Math.Max(0, i - window); j <= i; j++)
+                    if (segment[i] == segment[j])
+                        mask[(((b * blocks + block) * window + row) * 2 * window) + j - (block - 1) * window] = 1;
+            }
+        }
+        return Constant(mask, Batch, 1, blocks, window, 2 * window);
+    }
+
+    /// <summary>The document each token of row b belongs to: the running count of document starts.</summary>
+    private int[] SegmentIds(int b)
+    {
+        var segment = new int[Time];
+        int id = 0;
+        for (int t = 0; t < Time; t++) segment[t] = IsDocumentStart(b, t) ? ++id : id;
+        return segment;
     }
 
     private Tensor Constant(double[] values, params int[] shape) => new(NDArray.FromArray(values, shape).ToDType(DType));
