@@ -19,6 +19,10 @@ public sealed class GpuAllocator
     private readonly ConcurrentQueue<(MemoryBuffer1D<byte, Stride1D.Dense> Buffer, long Bytes)> _finalized = new();
     private readonly Lock _gate = new();
 
+    // Every buffer handed out stays referenced here until it comes back, so the garbage collector never
+    // finalizes (and frees) a buffer behind the allocator's back when its block is finalized.
+    private readonly HashSet<MemoryBuffer1D<byte, Stride1D.Dense>> _live = new(ReferenceEqualityComparer.Instance);
+
     internal GpuAllocator(GpuDevice device) => _device = device;
 
     /// <summary>Bytes held by live blocks (storages that have not been released).</summary>
@@ -48,7 +52,8 @@ public sealed class GpuAllocator
             }
             else buffer = AllocateOnDevice(bytes, length, dtype);
             BytesInUse += bytes;
-            buffer.View.SubView(0, requested).MemSetToZero();
+            _live.Add(buffer);
+            if (requested > 0) buffer.View.SubView(0, requested).MemSetToZero();
             return new GpuBlock(_device, buffer, bytes);
         }
     }
@@ -90,6 +95,7 @@ public sealed class GpuAllocator
         lock (_gate)
         {
             BytesInUse -= bytes;
+            _live.Remove(buffer);
             if (!_cache.TryGetValue(bytes, out var bucket)) _cache[bytes] = bucket = new();
             bucket.Push(buffer);
             BytesCached += bytes;
@@ -104,6 +110,7 @@ public sealed class GpuAllocator
         while (_finalized.TryDequeue(out var item))
         {
             BytesInUse -= item.Bytes;
+            _live.Remove(item.Buffer);
             if (!_cache.TryGetValue(item.Bytes, out var bucket)) _cache[item.Bytes] = bucket = new();
             bucket.Push(item.Buffer);
             BytesCached += item.Bytes;

@@ -16,7 +16,8 @@ public sealed partial class GpuBackend
         var c = New([.. batchShape, m, n], a.DType);
         int batches = ShapeMath.NumElements(batchShape);
         if (c.Size == 0) return c;
-        if (batches > MaxGridY || (m + GemmKernel.Tile - 1) / GemmKernel.Tile > MaxGridY)
+        int side = _device.Accelerator.MaxNumThreadsPerGroup >= 256 ? 16 : 8, tile = GemmKernel.PerThread * side;
+        if (batches > MaxGridY || (m + tile - 1) / tile > MaxGridY)
             throw EngineException.ForOp("matmul", $"{batches} batches of {m}x{n} exceed the gpu grid; split the batch");
         var batchAxes = Enumerable.Range(0, batchShape.Length).ToArray();
         var aBatch = Layouts.Axes(a, batchAxes, withOffset: true);
@@ -26,9 +27,10 @@ public sealed partial class GpuBackend
             M = m, N = n, K = k,
             ARowStride = a.Strides[^2], AColStride = a.Strides[^1],
             BRowStride = b.Strides[^2], BColStride = b.Strides[^1],
+            Side = side,
         };
-        var grid = new Index3D((n + GemmKernel.Tile - 1) / GemmKernel.Tile, (m + GemmKernel.Tile - 1) / GemmKernel.Tile, batches);
-        var config = new KernelConfig(grid, new Index3D(GemmKernel.Threads, 1, 1));
+        var grid = new Index3D((n + tile - 1) / tile, (m + tile - 1) / tile, batches);
+        var config = new KernelConfig(grid, new Index3D(side * side, 1, 1));
         if (a.DType == DType.Float32) K.Gemm<float, F32>()(config, V<float>(a), V<float>(b), V<float>(c), shape, aBatch, bBatch);
         else K.Gemm<double, F64>()(config, V<double>(a), V<double>(b), V<double>(c), shape, aBatch, bBatch);
         return c;

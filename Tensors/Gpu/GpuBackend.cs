@@ -78,7 +78,7 @@ public sealed partial class GpuBackend : IBackend
         var inner = Layouts.Axes(x, axes, withOffset: false);
         int innerSize = 1;
         foreach (int a in axes) innerSize *= x.Shape[a];
-        var config = new KernelConfig(y.Size, ReduceKernels.GroupSize);
+        var config = new KernelConfig(y.Size, GroupSize(ReduceKernels.GroupSize));
         switch (x.DType)
         {
             case DType.Float32: K.Reduce<float, F32>()(config, V<float>(x), V<float>(y), (int)op, outer, inner, innerSize); break;
@@ -127,7 +127,7 @@ public sealed partial class GpuBackend : IBackend
         if (y.Size == 0) return y;
         int n = x.Shape[^1];
         var rows = Layouts.Axes(x, AllBut(x.Rank, x.Rank - 1), withOffset: true);
-        var config = new KernelConfig(y.Size / n, SoftmaxKernels.GroupSize);
+        var config = new KernelConfig(y.Size / n, GroupSize(SoftmaxKernels.GroupSize));
         if (x.DType == DType.Float32) K.Softmax<float, F32>()(config, V<float>(x), V<float>(y), rows, n, x.Strides[^1], log ? 1 : 0);
         else K.Softmax<double, F64>()(config, V<double>(x), V<double>(y), rows, n, x.Strides[^1], log ? 1 : 0);
         return y;
@@ -177,6 +177,9 @@ public sealed partial class GpuBackend : IBackend
         }
         return y;
     }
+
+    /// <summary>The preferred group size, or the device's largest if that is smaller.</summary>
+    private int GroupSize(int preferred) => Math.Min(preferred, _device.Accelerator.MaxNumThreadsPerGroup);
 
     internal static int[] AllBut(int rank, int axis)
     {

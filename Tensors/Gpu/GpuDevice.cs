@@ -38,7 +38,7 @@ public sealed class GpuDevice
         Device = new Device(DeviceKind.Gpu, index);
         _context = kind == GpuKind.Cuda
             ? Context.Create(builder => builder.Cuda().Optimize(OptimizationLevel.O2))
-            : Context.Create(builder => builder.CPU(CPUDevice.Nvidia).Optimize(OptimizationLevel.O1));
+            : Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1)).Optimize(OptimizationLevel.O1));
         if (kind == GpuKind.Cuda)
         {
             var devices = _context.GetCudaDevices();
@@ -49,7 +49,7 @@ public sealed class GpuDevice
             }
             Accelerator = devices[0].CreateAccelerator(_context);
         }
-        else Accelerator = _context.GetCPUDevice(0).CreateAccelerator(_context);
+        else Accelerator = _context.GetCPUDevice(0).CreateCPUAccelerator(_context, CPUAcceleratorMode.Parallel);
         Allocator = new GpuAllocator(this);
         Backend = new GpuBackend(this);
     }

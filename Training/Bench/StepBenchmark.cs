@@ -1,7 +1,10 @@
 // `engine bench step`: wall time, managed allocation and gen-2 collections per training step (forward,
 // backward, AdamW step, zero-grad) at steady state. Each step runs inside a BufferScope, so its arrays are
 // recycled (--no-pool turns that off, for comparison). A model preset is one entry in Presets.
-//   engine bench step [--model mlp|griffin-small|hawk-small|mqa-small] [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
+//   engine bench step [--model mlp|griffin-small|hawk-small|mqa-small] [--steps 100] [--warmup 10] [--threads N] [--no-pool]
+//                     [--device cpu|cuda|ilgpu-cpu] [--json]
+// On a GPU the model, its batch and the optimizer state live on the device; each timed step ends by
+// waiting for the device, so the time is the device's.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -21,30 +24,31 @@ public sealed record StepWorkload(Module Model, Func<Tensor> Loss, string Descri
 public static class StepBenchmark
 {
     /// <summary>The models `--model` can name; each builds its workload from a seeded generator.</summary>
-    public static readonly IReadOnlyDictionary<string, Func<Generator, StepWorkload>> Presets =
-        new Dictionary<string, Func<Generator, StepWorkload>>
+    public static readonly IReadOnlyDictionary<string, Func<Generator, Device, StepWorkload>> Presets =
+        new Dictionary<string, Func<Generator, Device, StepWorkload>>
         {
             ["mlp"] = Mlp,
-            ["griffin-small"] = rng => LanguageModelStep("griffin-small", rng),
-            ["hawk-small"] = rng => LanguageModelStep("hawk-small", rng),
-            ["mqa-small"] = rng => LanguageModelStep("mqa-small", rng),
+            ["griffin-small"] = (rng, device) => LanguageModelStep("griffin-small", rng, device),
+            ["hawk-small"] = (rng, device) => LanguageModelStep("hawk-small", rng, device),
+            ["mqa-small"] = (rng, device) => LanguageModelStep("mqa-small", rng, device),
         };
 
     /// <summary>A byte-level language-model preset on a batch of 8 random sequences of 128 bytes.</summary>
-    private static StepWorkload LanguageModelStep(string preset, Generator rng)
+    private static StepWorkload LanguageModelStep(string preset, Generator rng, Device device)
     {
         const int batch = 8, time = 128;
         var model = ModelCatalog.Create(preset, seed: 1);
-        var tokens = new Tensor(rng.Uniform([batch, time + 1], 0, 256).ToDType(DType.Int64));
-        var inputs = tokens.Slice(1, 0, time).Contiguous();
-        var targets = tokens.Slice(1, 1, time + 1).Contiguous();
-        var positions = new Tensor(NDArray.Arange(0, time, 1, DType.Int64).Reshape(1, time).Expand(batch, time).Contiguous());
+        model.To(device);
+        var tokens = rng.Uniform([batch, time + 1], 0, 256).ToDType(DType.Int64);
+        var inputs = new Tensor(tokens.Slice(1, 0, time).To(device));
+        var targets = new Tensor(tokens.Slice(1, 1, time + 1).To(device));
+        var positions = new Tensor(NDArray.Arange(0, time, 1, DType.Int64).Reshape(1, time).Expand(batch, time).To(device));
         return new StepWorkload(model, () => Losses.CrossEntropy(model.Forward(inputs, positions), targets),
             $"{ModelCatalog.Describe(preset)}, batch {batch} x {time} bytes, AdamW");
     }
 
     private sealed record Result(string Model, string Description, bool Pooled, int Steps, double MedianSeconds,
-        double MeanSeconds, double BytesPerStep, int Gen2Collections, long Parameters);
+        double MeanSeconds, double BytesPerStep, int Gen2Collections, long Parameters, string Device);
 
     public static int Run(string[] args)
     {
@@ -54,7 +58,9 @@ public static class StepBenchmark
         int warmup = options.Int("warmup", 10, 0, 100000);
         int threads = options.Int("threads", Environment.ProcessorCount, 1, 1024);
         bool json = options.Has("json"), pool = !options.Has("no-pool");
+        string deviceName = options.String("device") ?? "cpu";
         options.RejectUnknown();
+        var device = Device.Parse(deviceName);
         if (!Presets.TryGetValue(model, out var build))
             throw new UsageException($"bench step: unknown model '{model}' (known: {string.Join(", ", Presets.Keys)})");
 
@@ -63,7 +69,7 @@ public static class StepBenchmark
         try
         {
             Parallelism.MaxThreads = threads;
-            result = Measure(model, build(new Generator(1234)), steps, warmup, pool);
+            result = Measure(model, build(new Generator(1234), device), steps, warmup, pool, device);
         }
         finally
         {
@@ -75,7 +81,7 @@ public static class StepBenchmark
     }
 
     /// <summary>A 6-layer MLP of width 256 (GeLU-tanh between layers) on a batch of 64 with 256 classes.</summary>
-    private static StepWorkload Mlp(Generator rng)
+    private static StepWorkload Mlp(Generator rng, Device device)
     {
         const int width = 256, batch = 64, layers = 6;
         var model = new Sequential();
@@ -84,13 +90,14 @@ public static class StepBenchmark
             model.Add(new Linear(width, width, rng));
             if (i < layers - 1) model.Add(new Activation(Activations.GeluTanh));
         }
-        var input = new Tensor(rng.Normal([batch, width]));
-        var targets = new Tensor(rng.Uniform([batch], 0, width).ToDType(DType.Int64));
+        model.To(device);
+        var input = new Tensor(rng.Normal([batch, width]).To(device));
+        var targets = new Tensor(rng.Uniform([batch], 0, width).ToDType(DType.Int64).To(device));
         return new StepWorkload(model, () => Losses.CrossEntropy(model.Forward(input), targets),
             $"MLP {layers}x{width}, batch {batch}, AdamW");
     }
 
-    private static Result Measure(string name, StepWorkload workload, int steps, int warmup, bool pool)
+    private static Result Measure(string name, StepWorkload workload, int steps, int warmup, bool pool, Device device)
     {
         var optimizer = new AdamW([ParamGroup.Of(workload.Model, 1e-3, 0.01)]);
         void Step()
@@ -101,6 +108,7 @@ public static class StepBenchmark
             optimizer.Step();
             // The gradients live in the scope's buffers, which die with it.
             optimizer.ZeroGrad();
+            if (device.Kind == DeviceKind.Gpu) Engine.Tensors.Gpu.GpuDevice.Get(device).Synchronize();
         }
         for (int i = 0; i < warmup; i++) Step();
         var times = new List<double>(steps);
@@ -117,13 +125,13 @@ public static class StepBenchmark
         long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
         int gen2 = GC.CollectionCount(2) - gen2Before;
         return new Result(name, workload.Description, pool, steps, BenchTiming.Median(times), totalSeconds / steps,
-            (double)bytes / steps, gen2, workload.Model.ParameterCount);
+            (double)bytes / steps, gen2, workload.Model.ParameterCount, device.ToString());
     }
 
     private static void WriteTable(int threads, Result r)
     {
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine($"step {r.Model}: {r.Description}, {r.Parameters} parameters, {threads} thread(s), {r.Steps} steps, " +
+        Console.WriteLine($"step {r.Model} on {r.Device}: {r.Description}, {r.Parameters} parameters, {threads} thread(s), {r.Steps} steps, " +
             (r.Pooled ? "buffers pooled per step" : "no buffer pool"));
         Console.WriteLine(string.Create(inv, $"median ms/step   {r.MedianSeconds * 1e3:F2}"));
         Console.WriteLine(string.Create(inv, $"mean ms/step     {r.MeanSeconds * 1e3:F2}"));
@@ -139,6 +147,7 @@ public static class StepBenchmark
             json.WriteStartObject();
             json.WriteString("model", r.Model);
             json.WriteString("description", r.Description);
+            json.WriteString("device", r.Device);
             json.WriteNumber("parameters", r.Parameters);
             json.WriteNumber("threads", threads);
             json.WriteBoolean("pooled", r.Pooled);

@@ -10,7 +10,7 @@ namespace Engine.Gpu.Tests;
 
 public class GpuRegistryTests
 {
-    private const int CasesPerOp = 4;
+    private const int CasesPerOp = 2;
 
     public static TheoryData<string> AllOps() => new(OpRegistry.All.Select(o => o.Name));
 
