@@ -16,7 +16,8 @@ public sealed partial class GpuBackend
         var c = New([.. batchShape, m, n], a.DType);
         int batches = ShapeMath.NumElements(batchShape);
         if (c.Size == 0) return c;
-        int side = _device.Accelerator.MaxNumThreadsPerGroup >= 256 ? 16 : 8, tile = GemmKernel.PerThread * side;
+        int maxThreads = _device.Accelerator.MaxNumThreadsPerGroup;
+        int side = maxThreads >= 256 ? 16 : maxThreads >= 64 ? 8 : 4, tile = GemmKernel.PerThread * side;
         if (batches > MaxGridY || (m + tile - 1) / tile > MaxGridY)
             throw EngineException.ForOp("matmul", $"{batches} batches of {m}x{n} exceed the gpu grid; split the batch");
         var batchAxes = Enumerable.Range(0, batchShape.Length).ToArray();

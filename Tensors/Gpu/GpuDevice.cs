@@ -1,5 +1,5 @@
-// One opened GPU: an ILGPU context and accelerator (CUDA, or ILGPU's CPU accelerator configured like an
-// NVIDIA GPU — warp 32, up to 1024 threads per group — for tests without a GPU), its caching allocator
+// One opened GPU: an ILGPU context and accelerator (CUDA, or for tests without a GPU ILGPU's CPU
+// accelerator with an NVIDIA GPU's warp of 32 threads and, by default, 64-thread groups: see CpuWarps), its caching allocator
 // and its compiled kernels. Devices are opened once per kind and live for the process.
 using ILGPU;
 using ILGPU.Runtime;
@@ -38,7 +38,7 @@ public sealed class GpuDevice
         Device = new Device(DeviceKind.Gpu, index);
         _context = kind == GpuKind.Cuda
             ? Context.Create(builder => builder.Cuda().Optimize(OptimizationLevel.O2))
-            : Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 2, numMultiprocessors: 1)).Optimize(OptimizationLevel.O1));
+            : Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: CpuWarps(), numMultiprocessors: 1)).Optimize(OptimizationLevel.O1));
         if (kind == GpuKind.Cuda)
         {
             var devices = _context.GetCudaDevices();
@@ -53,6 +53,12 @@ public sealed class GpuDevice
         Allocator = new GpuAllocator(this);
         Backend = new GpuBackend(this);
     }
+
+    /// <summary>Warps per group on ILGPU's CPU accelerator: 2 by default (64 threads, so cross-warp
+    /// combines are exercised while each launch wakes few OS threads — the accelerator runs one thread per
+    /// simulated GPU thread); ENGINE_ILGPU_CPU_WARPS=32 gives an NVIDIA GPU's full 1024-thread groups.</summary>
+    private static int CpuWarps() =>
+        int.TryParse(Environment.GetEnvironmentVariable("ENGINE_ILGPU_CPU_WARPS"), out int warps) && warps is >= 1 and <= 32 ? warps : 2;
 
     /// <summary>The device of this kind, opened on first use. Throws a clear error when CUDA is absent.</summary>
     public static GpuDevice Open(GpuKind kind)

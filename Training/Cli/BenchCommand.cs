@@ -18,6 +18,8 @@ public static class BenchCommand
                   [--device cpu|cuda|ilgpu-cpu] [--json]
           decode  ms per decoded token and decode-state bytes against context length (Griffin, Hawk, MQA)
                   [--models griffin,hawk,mqa] [--contexts 256,512,1024,2048,4096,8192] [--tokens 32] [--json]
+          agreement  every registered op's forward and backward on a GPU against the reference backend
+                  [--device cuda|ilgpu-cpu] [--seeds 3] [--tolerance 1e-5]
         """;
 
     public static int Run(string[] args)
@@ -33,6 +35,7 @@ public static class BenchCommand
             "ops" => OpsBenchmark.Run(Arguments.Tail(args)),
             "step" => StepBenchmark.Run(Arguments.Tail(args)),
             "decode" => DecodeBenchmark.Run(Arguments.Tail(args)),
+            "agreement" => AgreementCheck.Run(Arguments.Tail(args)),
             _ => throw new UsageException($"bench: unknown benchmark '{args[0]}'"),
         };
     }
