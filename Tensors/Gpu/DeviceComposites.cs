@@ -57,9 +57,11 @@ public static class DeviceComposites
 
     private static NDArray TanhArgument(NDArray x) => (x + x * x * x * GeluScalar.TanhCubic) * GeluScalar.TanhScale;
 
-    /// <summary>out[b,t] = bias + Σ_s w[K−1−s] ⊙ u[b,t−s] ⊙ [s ≤ reach[b,t]], as a sum of shifted, masked products.</summary>
+    /// <summary>out[b,t] = bias + Σ_s w[K−1−s] ⊙ u[b,t−s] ⊙ [s ≤ reach[b,t]], as a sum of shifted, masked
+    /// products. reach may be a host array (the CPU kernel reads it there); it is copied to u's device.</summary>
     public static NDArray CausalConvForward(NDArray u, NDArray w, NDArray bias, NDArray reach)
     {
+        reach = reach.To(u.Device);
         int taps = w.Shape[0];
         var result = NDArray.ZerosLike(u) + bias;
         for (int s = 0; s < Math.Min(taps, u.Shape[1]); s++)
@@ -70,6 +72,7 @@ public static class DeviceComposites
     /// <summary>[du, dw, dbias]: the adjoint of each shifted, masked product in CausalConvForward.</summary>
     public static NDArray[] CausalConvBackward(NDArray u, NDArray w, NDArray reach, NDArray grad)
     {
+        reach = reach.To(u.Device);
         int taps = w.Shape[0], time = u.Shape[1];
         var du = NDArray.ZerosLike(u);
         var dw = new NDArray[taps];
