@@ -15,7 +15,17 @@ public static class GradClip
         var withGrad = parameters.Where(p => p.Grad is not null).ToList();
         double sumOfSquares = 0;
         foreach (var p in withGrad)
-            foreach (double g in p.Grad!.Data.ToDoubleArray()) sumOfSquares += g * g;
+        {
+            var grad = p.Grad!.Data;
+            // On a GPU the squares are summed there (one number crosses); on the CPU in element order.
+            if (grad.Device.Kind == DeviceKind.Gpu)
+            {
+                var g64 = grad.ToDType(DType.Float64);
+                sumOfSquares += (g64 * g64).Sum().Item();
+            }
+            else
+                foreach (double g in grad.ToDoubleArray()) sumOfSquares += g * g;
+        }
         double norm = Math.Sqrt(sumOfSquares);
         double coefficient = maxNorm / (norm + 1e-6);
         if (coefficient < 1)

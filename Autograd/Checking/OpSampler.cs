@@ -16,8 +16,12 @@ public enum Domain
     AwayFromZero,
 }
 
-public sealed class OpSampler(ulong seed)
+public sealed class OpSampler(ulong seed, Device? device = null)
 {
+    /// <summary>Where inputs, indices and masks are placed (layouts kept); the draws do not depend on it,
+    /// so one seed gives the same values on every device.</summary>
+    public Device Device { get; } = device ?? Device.Cpu;
+
     private readonly Generator _rng = new(seed);
 
     /// <summary>A uniform integer in [low, high].</summary>
@@ -41,7 +45,7 @@ public sealed class OpSampler(ulong seed)
     }
 
     /// <summary>A float64 leaf that requires gradients, stored in a random (often non-contiguous) layout.</summary>
-    public Tensor Input(int[] shape, Domain domain = Domain.Real) => new(Values(shape, domain), requiresGrad: true);
+    public Tensor Input(int[] shape, Domain domain = Domain.Real) => new(Values(shape, domain).WithStorageOn(Device), requiresGrad: true);
 
     /// <summary>Values of the domain; half the time a permuted, strided view of a larger array.</summary>
     public NDArray Values(int[] shape, Domain domain = Domain.Real)
@@ -74,11 +78,11 @@ public sealed class OpSampler(ulong seed)
     public Tensor Index(int[] shape, int high)
     {
         var u = _rng.Uniform(shape, 0, high, DType.Float64).ToDoubleArray();
-        return new Tensor(NDArray.FromArray(u.Select(v => Math.Min((long)v, high - 1)).ToArray(), shape));
+        return new Tensor(NDArray.FromArray(u.Select(v => Math.Min((long)v, high - 1)).ToArray(), shape).To(Device));
     }
 
     /// <summary>A 0/1 float64 mask (a constant) of the given shape.</summary>
-    public Tensor Mask(int[] shape) => new(_rng.Bernoulli(NDArray.Full(shape, 0.5, DType.Float64), DType.Float64));
+    public Tensor Mask(int[] shape) => new(_rng.Bernoulli(NDArray.Full(shape, 0.5, DType.Float64), DType.Float64).To(Device));
 
     /// <summary>A random non-empty subset of [0, rank).</summary>
     public int[] Axes(int rank)

@@ -19,7 +19,7 @@ public static class Gradients
         {
             if (!outputs[i].RequiresGrad) throw new EngineException($"grad: output {i} does not require gradients");
             if (gradOutputs?[i] is { } g) seeds[i] = g;
-            else if (outputs[i].Size == 1) seeds[i] = new Tensor(NDArray.Ones(outputs[i].Shape, outputs[i].DType));
+            else if (outputs[i].Size == 1) seeds[i] = new Tensor(NDArray.OnesLike(outputs[i].Data));
             else throw new EngineException($"grad: output {i} has shape {outputs[i].ShapeString}; pass its gradient");
         }
         foreach (var input in inputs)
@@ -29,7 +29,7 @@ public static class Gradients
         for (int i = 0; i < inputs.Length; i++)
         {
             if (grads.TryGetValue(inputs[i], out var g)) result[i] = g;
-            else if (allowUnused) result[i] = new Tensor(NDArray.Zeros(inputs[i].Shape, inputs[i].DType));
+            else if (allowUnused) result[i] = new Tensor(NDArray.ZerosLike(inputs[i].Data));
             else throw new EngineException($"grad: input {i} (shape {inputs[i].ShapeString}) is not used by the outputs; pass allowUnused: true for zeros");
         }
         return result;

@@ -91,7 +91,7 @@ public sealed partial class Tensor
         if (!RequiresGrad) throw new EngineException($"backward{Label}: the tensor does not require gradients (no input requires them, or it was made under no_grad)");
         if (gradient is null && Size != 1)
             throw new EngineException($"backward{Label}: a gradient is needed for a tensor of shape {ShapeString}; only one-element tensors default to 1");
-        var seed = gradient ?? new Tensor(NDArray.Ones(Shape, DType));
+        var seed = gradient ?? new Tensor(NDArray.OnesLike(Data));
         BackwardEngine.Run([this], [seed], retainGraph, createGraph, accumulateIntoLeaves: true);
     }
 

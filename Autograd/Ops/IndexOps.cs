@@ -13,8 +13,9 @@ public sealed partial class Tensor
         int a = ShapeMath.NormalizeAxis("gather", axis, Rank);
         var inputShape = Data.ShapeCopy();
         var dtype = DType;
+        var device = Device;
         return Op.Record("gather", Data.Gather(a, index.Data), [this, index], (g, y) =>
-            [Zeros(inputShape, dtype).ScatterAdd(a, index, g), null]);
+            [new Tensor(NDArray.Zeros(inputShape, dtype, device)).ScatterAdd(a, index, g), null]);
     }
 
     /// <summary>This tensor plus src added at the positions index names along axis (repeats accumulate).

@@ -41,7 +41,7 @@ public sealed partial class Tensor
     public Tensor Embed(int[] shape, int axis, int start, int end, int step = 1)
     {
         int a = ShapeMath.NormalizeAxis("embed", axis, shape.Length);
-        var result = NDArray.Zeros(shape, DType);
+        var result = NDArray.Zeros(shape, DType, Device);
         var window = result.Slice(a, start, end, step);
         if (!window.Shape.SequenceEqual(Shape))
             throw EngineException.ForOp("embed", $"a tensor of shape {ShapeString} does not fit slice {start}:{end}:{step} of axis {a} in {ShapeMath.Format(shape)}");

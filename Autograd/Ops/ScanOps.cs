@@ -1,6 +1,7 @@
 // The diagonal linear recurrence y_t = a_t ⊙ y_{t−1} + x_t (y_{−1} = 0) along one axis, the scan at the
 // heart of the RG-LRU (Griffin §2.4; recurrentgemma `torch/layers.py` rnn_scan, specs/griffin.md §4.1).
-// Forward: one sequential pass over the axis, vectorised over the other elements. Backward (the Pallas
+// Forward: one sequential pass over the axis, vectorised over the other elements (on a GPU, one thread
+// per line: Tensors/Gpu/Kernels/ReduceKernels.LinearScan). Backward (the Pallas
 // VJP of the reference): g^x = the reverse scan of g with a shifted by one step, g^a_t = g^x_t ⊙ y_{t−1};
 // it is written with this op, slices and pads, so it is itself differentiable.
 using System.Numerics;
@@ -41,6 +42,9 @@ public sealed partial class Tensor
 
     private static NDArray ScanKernel(NDArray a, NDArray x, int axis, bool reverse)
     {
+        if (x.Device != a.Device)
+            throw EngineException.ForOp("linear_scan", $"a is on {a.Device} but x is on {x.Device}");
+        if (a.Device.Kind == DeviceKind.Gpu) return Engine.Tensors.Gpu.GpuBackend.For(a.Device).LinearScan(a, x, axis, reverse);
         var ac = a.Contiguous();
         var xc = x.Contiguous();
         var y = NDArray.Empty(a.Shape, a.DType);

@@ -34,7 +34,7 @@ public sealed class Conv1D : Module
     public NDArray PrefillState(NDArray u, SegmentLayout layout)
     {
         int batch = u.Dim(0), time = u.Dim(1);
-        var state = NDArray.Zeros([batch, TemporalWidth - 1, Width], u.DType);
+        var state = NDArray.Zeros([batch, TemporalWidth - 1, Width], u.DType, u.Device);
         for (int b = 0; b < batch; b++)
             for (int row = 0; row < TemporalWidth - 1; row++)
             {

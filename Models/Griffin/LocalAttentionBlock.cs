@@ -70,7 +70,7 @@ public sealed class LocalAttentionBlock : TemporalBlock
             }
             mask[b * (WindowSize + 1) + WindowSize] = 1;
         }
-        var maskTensor = new Tensor(NDArray.FromArray(mask, batch, 1, 1, WindowSize + 1).ToDType(x.DType));
+        var maskTensor = new Tensor(NDArray.FromArray(mask, batch, 1, 1, WindowSize + 1).ToDType(x.DType).To(x.Device));
         var logits = queries.MatMul(allKeys.Unsqueeze(1).MT());                   // [B, H, 1, W + 1]
         var output = Output(LocalAttention.MaskedSoftmaxMix(logits, maskTensor, allValues.Unsqueeze(1)), batch, 1);
         for (int b = 0; b < batch; b++)
@@ -103,8 +103,8 @@ public sealed class LocalAttentionBlock : TemporalBlock
     private AttentionCache CacheFromPrompt(NDArray keys, NDArray values, SegmentLayout layout)
     {
         int batch = keys.Dim(0), time = keys.Dim(1);
-        var cachedKeys = NDArray.Zeros([batch, WindowSize, HeadDim], keys.DType);
-        var cachedValues = NDArray.Zeros([batch, WindowSize, HeadDim], values.DType);
+        var cachedKeys = NDArray.Zeros([batch, WindowSize, HeadDim], keys.DType, keys.Device);
+        var cachedValues = NDArray.Zeros([batch, WindowSize, HeadDim], values.DType, values.Device);
         var numTokens = new long[batch];
         int kept = Math.Min(WindowSize, time);
         for (int b = 0; b < batch; b++)

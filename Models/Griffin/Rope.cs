@@ -17,7 +17,7 @@ public static class Rope
         var inverseFrequencies = new double[half];
         for (int j = 0; j < half; j++) inverseFrequencies[j] = Math.Pow(MaxWavelength, -2.0 * j / rotated);
         var angles = positions.Data.ToDType(DType.Float64).Unsqueeze(-1)
-            .Mul(NDArray.FromArray(inverseFrequencies, half)).Unsqueeze(2);          // [B, T, 1, half]
+            .Mul(NDArray.FromArray(inverseFrequencies, half).To(positions.Device)).Unsqueeze(2);          // [B, T, 1, half]
         var cos = new Tensor(angles.Cos().ToDType(x.DType));
         var sin = new Tensor(angles.Sin().ToDType(x.DType));
         var parts = x.Split([half, half, headDim - rotated], -1);

@@ -18,6 +18,9 @@ public sealed class SegmentLayout
     public int Time { get; }
     public DType DType { get; }
 
+    /// <summary>The device of the segment positions; the masks are made there.</summary>
+    public Device Device { get; }
+
     public SegmentLayout(Tensor segmentPositions, DType dtype)
     {
         if (segmentPositions.DType != DType.Int64 || segmentPositions.Rank != 2)
@@ -25,6 +28,7 @@ public sealed class SegmentLayout
         Batch = segmentPositions.Dim(0);
         Time = segmentPositions.Dim(1);
         DType = dtype;
+        Device = segmentPositions.Device;
         _positions = segmentPositions.Data.Contiguous().ToArray<long>();
         foreach (long p in _positions)
             if (p < 0) throw new EngineException($"Griffin: segment positions must be >= 0, got {p}");
@@ -35,7 +39,7 @@ public sealed class SegmentLayout
     public bool IsDocumentStart(int b, int t) => _positions[b * Time + t] == 0;
 
     /// <summary>Positions as a float tensor [B, T] for RoPE.</summary>
-    public Tensor PositionsAsFloat() => new(NDArray.FromArray(_positions, Batch, Time).ToDType(DType));
+    public Tensor PositionsAsFloat() => new(NDArray.FromArray(_positions, Batch, Time).ToDType(DType).To(Device));
 
     /// <summary>1 where a document starts, else 0, shaped [B, T, 1].</summary>
     public Tensor ResetMask() => Memoized("reset", 0, BuildResetMask);
@@ -138,5 +142,5 @@ public sealed class SegmentLayout
         return segment;
     }
 
-    private Tensor Constant(double[] values, params int[] shape) => new(NDArray.FromArray(values, shape).ToDType(DType));
+        private Tensor Constant(double[] values, params int[] shape) => new(NDArray.FromArray(values, shape).ToDType(DType).To(Device));
 }

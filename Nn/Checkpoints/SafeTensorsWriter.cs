@@ -107,7 +107,7 @@ internal static class SafeTensorsWriter
     private static void WriteData(Stream stream, PlannedTensor tensor)
     {
         if (tensor.Value.Size == 0) return;
-        var value = tensor.Value.Contiguous();
+        var value = tensor.Value.To(Device.Cpu).Contiguous();
         switch (tensor.DType)
         {
             case StoredDType.F32: stream.Write(MemoryMarshal.AsBytes(value.Span<float>())); break;

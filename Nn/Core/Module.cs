@@ -80,6 +80,18 @@ public abstract class Module
 
     public Module Eval() => Train(false);
 
+    /// <summary>Moves every parameter to device in place (the parameter tensors stay the same objects, so
+    /// optimizers built before or after see them) and drops their gradients. Returns this module.</summary>
+    public Module To(Device device)
+    {
+        foreach (var p in Parameters())
+        {
+            p.SetData(p.Data.To(device));
+            p.Grad = null;
+        }
+        return this;
+    }
+
     /// <summary>Drops the accumulated gradients of every parameter.</summary>
     public void ZeroGrad()
     {

@@ -81,10 +81,10 @@ public static class Losses
             kept++;
         }
         var rows = logProbs.Reshape(ids.Length, classes);
-        var picked = rows.Gather(1, Tensor.FromArray(safeIds, ids.Length, 1)).Reshape(ids.Length);
+        var picked = rows.Gather(1, new Tensor(NDArray.FromArray(safeIds, ids.Length, 1).To(logProbs.Device))).Reshape(ids.Length);
         var perTarget = -picked;
         if (labelSmoothing > 0) perTarget = (1 - labelSmoothing) * perTarget - labelSmoothing * rows.Mean([1]);
-        var mask = new Tensor(NDArray.FromArray(keep, ids.Length).ToDType(logProbs.DType));
+        var mask = new Tensor(NDArray.FromArray(keep, ids.Length).ToDType(logProbs.DType).To(logProbs.Device));
         var masked = perTarget * mask;
         switch (reduction)
         {

@@ -1,5 +1,5 @@
-// Chooses the backend that runs a kernel. The CPU backend is the default; tests switch to the scalar
-// reference backend for a scope to use it as the oracle.
+// Chooses the backend that runs a kernel: the one of the operands' device. On the CPU the CPU backend is
+// the default; tests switch to the scalar reference backend for a scope to use it as the oracle.
 namespace Engine.Tensors;
 
 public static class Backend
@@ -20,12 +20,16 @@ public static class Backend
         return new Scope(() => _override = previous);
     }
 
-    internal static IBackend For(string op, NDArray a)
-    {
-        if (a.Device.Kind != DeviceKind.Cpu)
-            throw EngineException.ForOp(op, $"no backend for device {a.Device}");
-        return Current;
-    }
+    /// <summary>The backend of a's device: the current CPU backend, or the GPU backend of a's GPU.</summary>
+    internal static IBackend For(string op, NDArray a) => ForDevice(a.Device);
+
+    /// <summary>The backend that runs kernels on device.</summary>
+    public static IBackend ForDevice(Device device) =>
+        device.Kind == DeviceKind.Cpu ? Current : Gpu.GpuBackend.For(device);
+
+    /// <summary>The backend of the operands' device; a zero-dimensional CPU operand (a scalar) joins the
+    /// other operands' device.</summary>
+    internal static IBackend For(string op, params NDArray[] operands) => ForDevice(NDArray.DeviceOf(operands));
 
     private sealed class Scope(Action onDispose) : IDisposable
     {

@@ -1,6 +1,7 @@
 // Buffer recycling for training steps. Inside `using (BufferScope.Begin())`, every storage allocated on
-// this thread comes from BufferPool and goes back to it when the scope ends, so a steady-state step reuses
-// the previous step's arrays instead of allocating (and later collecting) new ones.
+// this thread comes from BufferPool (GPU storages from their device's caching allocator) and goes back to
+// it when the scope ends, so a steady-state step reuses the previous step's arrays instead of allocating
+// (and later collecting) new ones.
 // The rule: an array allocated inside a scope dies with it, unless Keep() was called on it. A dead storage
 // has no buffer any more, so a view or tensor that outlives the scope cannot see the recycled memory: any
 // access throws an EngineException that says so. Parameters and optimizer state must therefore be
@@ -59,7 +60,7 @@ public sealed class BufferScope : IDisposable
         t_current = _outer;
         if (_owned is null) return;
         foreach (var storage in _owned)
-            BufferPool.Return(storage.Release());
+            storage.ReleaseToPool();
         _owned = null;
     }
 }

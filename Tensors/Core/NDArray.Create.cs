@@ -3,29 +3,40 @@ namespace Engine.Tensors;
 
 public sealed partial class NDArray
 {
-    public static NDArray Empty(ReadOnlySpan<int> shape, DType dtype = DType.Float32)
+    public static NDArray Empty(ReadOnlySpan<int> shape, DType dtype = DType.Float32) => Empty(shape, dtype, Device.Cpu);
+
+    /// <summary>A zero-filled contiguous array on device.</summary>
+    public static NDArray Empty(ReadOnlySpan<int> shape, DType dtype, Device device)
     {
         ShapeMath.Validate("empty", shape);
         var s = shape.ToArray();
-        return new NDArray(Storage.Allocate(dtype, ShapeMath.NumElements(s)), s, ShapeMath.ContiguousStrides(s), 0);
+        return new NDArray(Storage.Allocate(dtype, ShapeMath.NumElements(s), device), s, ShapeMath.ContiguousStrides(s), 0);
     }
 
     public static NDArray Zeros(ReadOnlySpan<int> shape, DType dtype = DType.Float32) => Empty(shape, dtype);
 
+    public static NDArray Zeros(ReadOnlySpan<int> shape, DType dtype, Device device) => Empty(shape, dtype, device);
+
     public static NDArray Ones(ReadOnlySpan<int> shape, DType dtype = DType.Float32) => Full(shape, 1.0, dtype);
 
-    public static NDArray Full(ReadOnlySpan<int> shape, double value, DType dtype = DType.Float32)
+    public static NDArray Ones(ReadOnlySpan<int> shape, DType dtype, Device device) => Full(shape, 1.0, dtype, device);
+
+    public static NDArray Full(ReadOnlySpan<int> shape, double value, DType dtype = DType.Float32) => Full(shape, value, dtype, Device.Cpu);
+
+    public static NDArray Full(ReadOnlySpan<int> shape, double value, DType dtype, Device device)
     {
-        var result = Empty(shape, dtype);
+        var result = Empty(shape, dtype, device);
         result.Fill(value);
         return result;
     }
 
     public static NDArray Scalar(double value, DType dtype = DType.Float32) => Full([], value, dtype);
 
-    public static NDArray ZerosLike(NDArray a) => Zeros(a.Shape, a.DType);
+    /// <summary>Zeros of a's shape and dtype, on a's device.</summary>
+    public static NDArray ZerosLike(NDArray a) => Zeros(a.Shape, a.DType, a.Device);
 
-    public static NDArray OnesLike(NDArray a) => Ones(a.Shape, a.DType);
+    /// <summary>Ones of a's shape and dtype, on a's device.</summary>
+    public static NDArray OnesLike(NDArray a) => Ones(a.Shape, a.DType, a.Device);
 
     /// <summary>Values start, start+step, ... strictly below end (above end for a negative step).</summary>
     public static NDArray Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
@@ -85,6 +96,11 @@ public sealed partial class NDArray
 
     public void Fill(double value)
     {
+        if (Device.Kind == DeviceKind.Gpu)
+        {
+            Gpu.GpuBackend.For(Device).Fill(this, value);
+            return;
+        }
         switch (DType)
         {
             case DType.Float32: FillTyped((float)value); break;

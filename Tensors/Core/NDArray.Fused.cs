@@ -1,5 +1,7 @@
 // The op surface of the fused kernels (RMSNorm, LayerNorm, GeLU, forward and backward): checks the
 // arguments, then hands the work to the current backend. Formulas: ReferenceBackend.Fused.cs.
+using Engine.Tensors.Gpu;
+
 namespace Engine.Tensors;
 
 public sealed partial class NDArray
@@ -49,8 +51,9 @@ public sealed partial class NDArray
     {
         CheckCausalConv("causal_conv1d", this, w, reach);
         CheckNorm("causal_conv1d", this, bias, null, 0);
-        CpuOnly("causal_conv1d", this);
-        return CausalConvKernels.Forward(this, w, bias, reach);
+        return OnCpu("causal_conv1d", this)
+            ? CausalConvKernels.Forward(this, w, bias, reach)
+            : DeviceComposites.CausalConvForward(this, w, bias, reach);
     }
 
     /// <summary>[du, dw, dbias] of CausalDepthwiseConv for the output gradient grad.</summary>
@@ -58,8 +61,9 @@ public sealed partial class NDArray
     {
         CheckCausalConv("causal_conv1d_backward", this, w, reach);
         CheckSameShape("causal_conv1d_backward", this, grad);
-        CpuOnly("causal_conv1d_backward", this);
-        return CausalConvKernels.Backward(this, w, reach, grad);
+        return OnCpu("causal_conv1d_backward", this)
+            ? CausalConvKernels.Backward(this, w, reach, grad)
+            : DeviceComposites.CausalConvBackward(this, w, reach, grad);
     }
 
     /// <summary>im2col of this padded [N, C, H, W] array: [N, C, KH·KW, OH, OW] (Kernels/UnfoldKernels.cs).</summary>
@@ -68,8 +72,7 @@ public sealed partial class NDArray
         RequireFloat("unfold2d", this);
         if (Rank != 4) throw EngineException.ForOp("unfold2d", $"needs [N, C, H, W], got {ShapeString}");
         CheckGeometry("unfold2d", geometry, _shape[2], _shape[3]);
-        CpuOnly("unfold2d", this);
-        return UnfoldKernels.Unfold(this, geometry);
+        return OnCpu("unfold2d", this) ? UnfoldKernels.Unfold(this, geometry) : DeviceComposites.Unfold(this, geometry);
     }
 
     /// <summary>col2im, the adjoint of Unfold2d: this [N, C, KH·KW, OH, OW] summed into [N, C, height, width].</summary>
@@ -79,13 +82,14 @@ public sealed partial class NDArray
         CheckGeometry("fold2d", geometry, height, width);
         if (Rank != 5 || _shape[2] != geometry.Taps || _shape[3] != geometry.OutHeight || _shape[4] != geometry.OutWidth)
             throw EngineException.ForOp("fold2d", $"needs [N, C, {geometry.Taps}, {geometry.OutHeight}, {geometry.OutWidth}], got {ShapeString}");
-        CpuOnly("fold2d", this);
-        return UnfoldKernels.Fold(this, height, width, geometry);
+        return OnCpu("fold2d", this)
+            ? UnfoldKernels.Fold(this, height, width, geometry)
+            : DeviceComposites.Fold(this, height, width, geometry);
     }
 
-    /// <summary>The conv and unfold kernels read host arrays directly (like linear_scan), so they run on
-    /// the CPU only; any other device gets the backend lookup's clear error.</summary>
-    private static void CpuOnly(string op, NDArray x) => Backend.For(op, x);
+    /// <summary>The conv and unfold kernels read host arrays directly (like linear_scan), so they run on the
+    /// CPU; on a GPU the same op is a composite of the backend's primitives (Gpu/DeviceComposites.cs).</summary>
+    private static bool OnCpu(string op, NDArray x) => Backend.For(op, x) is not GpuBackend;
 
     private static void CheckGeometry(string op, UnfoldGeometry g, int height, int width)
     {

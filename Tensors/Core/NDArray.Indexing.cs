@@ -92,7 +92,7 @@ public sealed partial class NDArray
         for (int d = 0; d < shape.Length; d++)
             if (index._strides[d] == 0) shape[d] = Math.Min(shape[d], 1);
         var distinct = new NDArray(index.Storage, shape, index._strides, index.Offset);
-        var values = distinct.Contiguous().Span<long>();
+        var values = distinct.To(Device.Cpu).Contiguous().Span<long>();
         for (int i = 0; i < values.Length; i++)
             if (values[i] < 0 || values[i] >= size)
                 throw EngineException.ForOp(op, $"index {values[i]} is out of range for {what} (size {size})");
@@ -105,7 +105,7 @@ public sealed partial class NDArray
             throw EngineException.ForOp("one_hot", $"indices must be int64, got {indices.DType.Name()}");
         if (numClasses <= 0) throw EngineException.ForOp("one_hot", $"numClasses must be positive, got {numClasses}");
         CheckIndexRange("one_hot", indices, numClasses, "the number of classes");
-        var classes = Arange(0, numClasses, 1, DType.Float64);
+        var classes = Arange(0, numClasses, 1, DType.Float64).To(indices.Device);
         return indices.ToDType(DType.Float64).Unsqueeze(-1).Binary(BinaryOp.Eq, classes).ToDType(dtype);
     }
 
@@ -128,7 +128,7 @@ public sealed partial class NDArray
         }
         var shape = first.ShapeCopy();
         shape[a] = total;
-        var result = Empty(shape, first.DType);
+        var result = Empty(shape, first.DType, DeviceOf([.. arrays]));
         int start = 0;
         foreach (var x in arrays)
         {
@@ -184,7 +184,7 @@ public sealed partial class NDArray
                 throw EngineException.ForOp("pad", $"padding must be non-negative, got {ShapeMath.Format(padding)}");
             shape[i] += padding[2 * i] + padding[2 * i + 1];
         }
-        var result = Full(shape, value, DType);
+        var result = Full(shape, value, DType, Device);
         InteriorOf(result, padding).CopyFrom(this);
         return result;
     }

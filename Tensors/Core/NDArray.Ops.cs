@@ -18,7 +18,7 @@ public sealed partial class NDArray
         RequireSameKind(name, this, other);
         if (op is BinaryOp.Pow or BinaryOp.Div) RequireFloat(name, this);
         int[] shape = ShapeMath.Broadcast(name, _shape, other._shape);
-        return Backend.For(name, this).Binary(op, this, other, shape);
+        return Backend.For(name, this, other).Binary(op, this, other, shape);
     }
 
     public NDArray Binary(BinaryOp op, double scalar) => Binary(op, Scalar(scalar, DType));
@@ -28,8 +28,9 @@ public sealed partial class NDArray
         RequireSameKind("where", a, b);
         if (cond.DType != a.DType) cond = cond.ToDType(a.DType);
         RequireSameDevice("where", cond, a);
+        RequireSameDevice("where", cond, b);
         int[] shape = ShapeMath.Broadcast("where", cond._shape, a._shape, b._shape);
-        return Backend.For("where", a).Where(cond, a, b, shape);
+        return Backend.For("where", cond, a, b).Where(cond, a, b, shape);
     }
 
     public NDArray Neg() => Unary(UnaryOp.Neg);
@@ -185,10 +186,23 @@ public sealed partial class NDArray
             throw EngineException.ForOp(op, $"needs a float32 or float64 array, got {a.DType.Name()} of shape {a.ShapeString}; convert with ToDType");
     }
 
+    /// <summary>Operands must share a device, except that a zero-dimensional CPU array (a scalar) may
+    /// join arrays on any device.</summary>
     internal static void RequireSameDevice(string op, NDArray a, NDArray b)
     {
-        if (a.Device != b.Device)
+        if (a.Device != b.Device && !a.IsHostScalar && !b.IsHostScalar)
             throw EngineException.ForOp(op, $"arrays are on different devices: {a.Device} (shape {a.ShapeString}) and {b.Device} (shape {b.ShapeString})");
+    }
+
+    /// <summary>A zero-dimensional array on the CPU: a scalar that may be combined with arrays on any device.</summary>
+    internal bool IsHostScalar => Rank == 0 && Device.Kind == DeviceKind.Cpu;
+
+    /// <summary>The device the operands share (host scalars join the others' device).</summary>
+    internal static Device DeviceOf(params NDArray[] operands)
+    {
+        foreach (var x in operands)
+            if (!x.IsHostScalar) return x.Device;
+        return Device.Cpu;
     }
 
     internal static void RequireSameKind(string op, NDArray a, NDArray b)

@@ -202,7 +202,7 @@ public sealed partial class NDArray
     /// <summary>A contiguous copy that shares nothing with this array.</summary>
     public NDArray Clone()
     {
-        var result = Empty(_shape, DType);
+        var result = Empty(_shape, DType, Device);
         result.CopyFrom(this);
         return result;
     }

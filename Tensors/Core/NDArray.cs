@@ -102,11 +102,39 @@ public sealed partial class NDArray
         return pos;
     }
 
+    /// <summary>The elements in row-major order, copied to a new .NET array (from the device if need be).</summary>
     public T[] ToArray<T>() where T : unmanaged
     {
         if (DTypeInfo.Of<T>() != DType)
             throw new EngineException($"to-array: array holds {DType.Name()}, asked for {typeof(T).Name}; convert with ToDType first");
-        return Contiguous().Span<T>().ToArray();
+        return To(Device.Cpu).Contiguous().Span<T>().ToArray();
+    }
+
+    /// <summary>The same view (shape, strides, offset) over a copy of the whole storage on device; tests use
+    /// it to give kernels non-contiguous layouts on a GPU.</summary>
+    public NDArray WithStorageOn(Device device)
+    {
+        if (device == Device) return this;
+        var whole = new NDArray(Storage, [Storage.Length], [1], 0).To(device);
+        return new NDArray(whole.Storage, ShapeCopy(), (int[])_strides.Clone(), Offset);
+    }
+
+    /// <summary>This array on device: itself when it is already there, otherwise a contiguous copy.</summary>
+    public NDArray To(Device device)
+    {
+        if (device == Device) return this;
+        if (device.Kind == DeviceKind.Gpu) Gpu.GpuDevice.Get(device);
+        if (Device.Kind == DeviceKind.Cpu)
+        {
+            var host = Contiguous();
+            var onDevice = Empty(_shape, DType, device);
+            Gpu.GpuTransfer.Upload(host, onDevice);
+            return onDevice;
+        }
+        var source = Contiguous();
+        var result = Empty(_shape, DType);
+        Gpu.GpuTransfer.Download(source, result);
+        return device.Kind == DeviceKind.Cpu ? result : result.To(device);
     }
 
     public float[] ToFloatArray() => ToDType(DType.Float32).ToArray<float>();

@@ -2,6 +2,7 @@
 // arrays. Each element goes through exactly the operations (and roundings) of the unfused NDArray
 // formulas in Optim/Adam.cs and Optim/Sgd.cs, in the same order and without fused multiply-adds, so the
 // fused and unfused updates give the same bits. Elements are independent, so threads change nothing.
+// Arrays on a GPU are updated by the same formulas as device kernels (Tensors/Gpu/Kernels/OptimizerKernels.cs).
 using System.Numerics;
 
 namespace Engine.Tensors;
@@ -21,6 +22,11 @@ public static class OptimizerKernels
     public static void AdamUpdate(NDArray parameter, NDArray grad, NDArray expAvg, NDArray expAvgSq, AdamStep step)
     {
         Check("adam", parameter, grad, expAvg, expAvgSq);
+        if (parameter.Device.Kind == DeviceKind.Gpu)
+        {
+            Gpu.GpuBackend.For(parameter.Device).AdamUpdate(parameter, grad, expAvg, expAvgSq, step);
+            return;
+        }
         if (parameter.DType == DType.Float32)
             ForChunks(parameter.Size, (start, n) => Adam(Slice<float>(parameter, start, n), Slice<float>(grad, start, n),
                 Slice<float>(expAvg, start, n), Slice<float>(expAvgSq, start, n), step));
@@ -35,6 +41,11 @@ public static class OptimizerKernels
         if (step.Momentum != 0 && momentumBuffer is null)
             throw EngineException.ForOp("sgd", "momentum needs a momentum buffer");
         Check("sgd", parameter, grad, momentumBuffer ?? grad, momentumBuffer ?? grad);
+        if (parameter.Device.Kind == DeviceKind.Gpu)
+        {
+            Gpu.GpuBackend.For(parameter.Device).SgdUpdate(parameter, grad, momentumBuffer, step);
+            return;
+        }
         if (parameter.DType == DType.Float32)
             ForChunks(parameter.Size, (start, n) => Sgd(Slice<float>(parameter, start, n), Slice<float>(grad, start, n),
                 momentumBuffer is null ? default : Slice<float>(momentumBuffer, start, n), step));
@@ -48,8 +59,11 @@ public static class OptimizerKernels
         if (!parameter.DType.IsFloating() || !parameter.IsContiguous)
             throw EngineException.ForOp(op, $"parameter must be a contiguous float array, got {parameter.DType.Name()} {parameter.ShapeString}");
         foreach (var a in others)
+        {
+            NDArray.RequireSameDevice(op, parameter, a);
             if (a.DType != parameter.DType || !a.IsContiguous || !a.Shape.SequenceEqual(parameter.Shape))
                 throw EngineException.ForOp(op, $"expected contiguous {parameter.DType.Name()} {parameter.ShapeString}, got {a.DType.Name()} {a.ShapeString}");
+        }
     }
 
     private static Span<T> Slice<T>(NDArray a, int start, int length) where T : unmanaged => a.Span<T>().Slice(start, length);

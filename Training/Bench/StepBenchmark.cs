@@ -4,7 +4,9 @@
 // griffin --config FILE` trains any Griffin, Hawk or MQA-transformer config given in the reference's JSON
 // fields, on random tokens of its vocabulary, with --batch B and --seq T.
 //   engine bench step [--model mlp|griffin|griffin-small|hawk-small|mqa-small] [--config FILE] [--batch 8] [--seq 128]
-//                     [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--json]
+//                     [--steps 100] [--warmup 10] [--threads N] [--no-pool] [--device cpu|cuda|ilgpu-cpu] [--json]
+// On a GPU the model, its batch and the optimizer state live on the device; each timed step ends by
+// waiting for the device, so the time is the device's.
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -30,41 +32,45 @@ public sealed record StepShape(int Batch, int Time);
 /// threads, GC included: on a shared machine this counts the work, not the waiting), managed bytes allocated
 /// per step, gen-2 collections.</summary>
 public sealed record StepTiming(string Model, string Description, bool Pooled, int Steps, double MedianSeconds,
-    double MeanSeconds, double MedianCpuSeconds, double BytesPerStep, int Gen2Collections, long Parameters, StepShape? Shape);
+    double MeanSeconds, double MedianCpuSeconds, double BytesPerStep, int Gen2Collections, long Parameters, StepShape? Shape,
+    string Device = "cpu");
 
 public static class StepBenchmark
 {
     private const string ConfigModel = "griffin";
 
-    /// <summary>The models `--model` can name; each builds its workload from a seeded generator and the
-    /// batch shape (which the MLP ignores).</summary>
-    public static readonly IReadOnlyDictionary<string, Func<Generator, StepShape, StepWorkload>> Presets =
-        new Dictionary<string, Func<Generator, StepShape, StepWorkload>>
+    /// <summary>The models `--model` can name; each builds its workload from a seeded generator, the batch
+    /// shape (which the MLP ignores) and the device it trains on.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<Generator, StepShape, Device, StepWorkload>> Presets =
+        new Dictionary<string, Func<Generator, StepShape, Device, StepWorkload>>
         {
-            ["mlp"] = (rng, _) => Mlp(rng),
-            ["griffin-small"] = (rng, shape) => PresetStep("griffin-small", rng, shape),
-            ["hawk-small"] = (rng, shape) => PresetStep("hawk-small", rng, shape),
-            ["mqa-small"] = (rng, shape) => PresetStep("mqa-small", rng, shape),
+            ["mlp"] = (rng, _, device) => Mlp(rng, device),
+            ["griffin-small"] = (rng, shape, device) => PresetStep("griffin-small", rng, shape, device),
+            ["hawk-small"] = (rng, shape, device) => PresetStep("hawk-small", rng, shape, device),
+            ["mqa-small"] = (rng, shape, device) => PresetStep("mqa-small", rng, shape, device),
         };
 
-    private static StepWorkload PresetStep(string preset, Generator rng, StepShape shape) =>
-        LanguageModelStep(ModelCatalog.Create(preset, seed: 1), rng, shape, ModelCatalog.Describe(preset));
+    private static StepWorkload PresetStep(string preset, Generator rng, StepShape shape, Device device) =>
+        LanguageModelStep(ModelCatalog.Create(preset, seed: 1), rng, shape, ModelCatalog.Describe(preset), device);
 
-    /// <summary>A language model on a batch of random tokens from its vocabulary, one document per row.</summary>
-    public static StepWorkload LanguageModelStep(LanguageModel model, Generator rng, StepShape shape, string description)
+    /// <summary>A language model on a batch of random tokens from its vocabulary, one document per row; the
+    /// model is moved to the device (the CPU unless given) and its batch made there.</summary>
+    public static StepWorkload LanguageModelStep(LanguageModel model, Generator rng, StepShape shape, string description, Device? device = null)
     {
         var (batch, time) = shape;
-        var tokens = new Tensor(rng.Uniform([batch, time + 1], 0, model.VocabSize).ToDType(DType.Int64));
-        var inputs = tokens.Slice(1, 0, time).Contiguous();
-        var targets = tokens.Slice(1, 1, time + 1).Contiguous();
-        var positions = new Tensor(NDArray.Arange(0, time, 1, DType.Int64).Reshape(1, time).Expand(batch, time).Contiguous());
+        var target = device ?? Device.Cpu;
+        model.To(target);
+        var tokens = rng.Uniform([batch, time + 1], 0, model.VocabSize).ToDType(DType.Int64);
+        var inputs = new Tensor(tokens.Slice(1, 0, time).Contiguous().To(target));
+        var targets = new Tensor(tokens.Slice(1, 1, time + 1).Contiguous().To(target));
+        var positions = new Tensor(NDArray.Arange(0, time, 1, DType.Int64).Reshape(1, time).Expand(batch, time).Contiguous().To(target));
         return new StepWorkload(model, () => Losses.CrossEntropy(model.Forward(inputs, positions), targets),
             $"{description}, batch {batch} x {time} tokens, AdamW", shape);
     }
 
     /// <summary>A Griffin-family model built from a JSON config; refuses one whose parameters, gradients and
     /// AdamW moments (16 bytes per parameter) would not fit in the memory the process may use.</summary>
-    public static StepWorkload ConfigStep(string configPath, Generator rng, StepShape shape)
+    public static StepWorkload ConfigStep(string configPath, Generator rng, StepShape shape, Device? device = null)
     {
         var config = GriffinConfig.Load(configPath);
         long parameters = config.ParameterCount();
@@ -73,7 +79,7 @@ public static class StepBenchmark
             throw new UsageException(string.Create(CultureInfo.InvariantCulture,
                 $"bench step: {configPath} has {parameters:N0} parameters; training needs about {parameters * 16 / 1e9:F1} GB for parameters, gradients and AdamW moments, more than the {available / 1e9:F1} GB available"));
         var model = new GriffinModel(config, new Generator(1));
-        return LanguageModelStep(model, rng, shape, $"{Path.GetFileName(configPath)}: {Describe(config)}");
+        return LanguageModelStep(model, rng, shape, $"{Path.GetFileName(configPath)}: {Describe(config)}", device);
     }
 
     /// <summary>The block pattern and sizes of a config in a few words.</summary>
@@ -95,12 +101,14 @@ public static class StepBenchmark
         int warmup = options.Int("warmup", 10, 0, 100000);
         int threads = options.Int("threads", Environment.ProcessorCount, 1, 1024);
         bool json = options.Has("json"), pool = !options.Has("no-pool");
+        string deviceName = options.String("device") ?? "cpu";
         options.RejectUnknown();
+        var device = Device.Parse(deviceName);
         Func<Generator, StepWorkload> build;
         if (model == ConfigModel)
         {
             if (configPath is null) throw new UsageException("bench step: --model griffin needs --config FILE (a Griffin config JSON with the reference's field names)");
-            build = rng => ConfigStep(configPath, rng, shape);
+            build = rng => ConfigStep(configPath, rng, shape, device);
         }
         else if (configPath is not null)
             throw new UsageException($"bench step: --config goes with --model griffin, not --model {model}");
@@ -109,14 +117,14 @@ public static class StepBenchmark
         else if (model == "mlp" && shapeGiven)
             throw new UsageException("bench step: --batch and --seq apply to the language models, not --model mlp");
         else
-            build = rng => preset(rng, shape);
+            build = rng => preset(rng, shape, device);
 
         int savedThreads = Parallelism.MaxThreads;
         StepTiming result;
         try
         {
             Parallelism.MaxThreads = threads;
-            result = Measure(model, build(new Generator(1234)), steps, warmup, pool);
+            result = Measure(model, build(new Generator(1234)), steps, warmup, pool, device);
         }
         finally
         {
@@ -128,7 +136,7 @@ public static class StepBenchmark
     }
 
     /// <summary>A 6-layer MLP of width 256 (GeLU-tanh between layers) on a batch of 64 with 256 classes.</summary>
-    private static StepWorkload Mlp(Generator rng)
+    private static StepWorkload Mlp(Generator rng, Device device)
     {
         const int width = 256, batch = 64, layers = 6;
         var model = new Sequential();
@@ -137,15 +145,16 @@ public static class StepBenchmark
             model.Add(new Linear(width, width, rng));
             if (i < layers - 1) model.Add(new Activation(Activations.GeluTanh));
         }
-        var input = new Tensor(rng.Normal([batch, width]));
-        var targets = new Tensor(rng.Uniform([batch], 0, width).ToDType(DType.Int64));
+        model.To(device);
+        var input = new Tensor(rng.Normal([batch, width]).To(device));
+        var targets = new Tensor(rng.Uniform([batch], 0, width).ToDType(DType.Int64).To(device));
         return new StepWorkload(model, () => Losses.CrossEntropy(model.Forward(input), targets),
             $"MLP {layers}x{width}, batch {batch}, AdamW");
     }
 
     /// <summary>Times steps AdamW steps after warmup untimed ones; the arrays of each step go back to the
-    /// pool at its end unless pool is false.</summary>
-    public static StepTiming Measure(string name, StepWorkload workload, int steps, int warmup, bool pool)
+    /// pool at its end unless pool is false. On a GPU each step ends by waiting for the device.</summary>
+    public static StepTiming Measure(string name, StepWorkload workload, int steps, int warmup, bool pool, Device? device = null)
     {
         var optimizer = new AdamW([ParamGroup.Of(workload.Model, 1e-3, 0.01)]);
         void Step()
@@ -156,6 +165,7 @@ public static class StepBenchmark
             optimizer.Step();
             // The gradients live in the scope's buffers, which die with it.
             optimizer.ZeroGrad();
+            if (device is { Kind: DeviceKind.Gpu } gpu) Engine.Tensors.Gpu.GpuDevice.Get(gpu).Synchronize();
         }
         for (int i = 0; i < warmup; i++) Step();
         var times = new List<double>(steps);
@@ -174,14 +184,15 @@ public static class StepBenchmark
         double totalSeconds = total.Elapsed.TotalSeconds;
         long bytes = GC.GetTotalAllocatedBytes(precise: true) - bytesBefore;
         int gen2 = GC.CollectionCount(2) - gen2Before;
+        var on = device ?? Device.Cpu;
         return new StepTiming(name, workload.Description, pool, steps, BenchTiming.Median(times), totalSeconds / steps, BenchTiming.Median(cpuTimes),
-            (double)bytes / steps, gen2, workload.Model.ParameterCount, workload.Shape);
+            (double)bytes / steps, gen2, workload.Model.ParameterCount, workload.Shape, on.ToString());
     }
 
     private static void WriteTable(int threads, StepTiming r)
     {
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine($"step {r.Model}: {r.Description}, {r.Parameters} parameters, {threads} thread(s), {r.Steps} steps, " +
+        Console.WriteLine($"step {r.Model} on {r.Device}: {r.Description}, {r.Parameters} parameters, {threads} thread(s), {r.Steps} steps, " +
             (r.Pooled ? "buffers pooled per step" : "no buffer pool"));
         Console.WriteLine(string.Create(inv, $"median ms/step   {r.MedianSeconds * 1e3:F2}"));
         Console.WriteLine(string.Create(inv, $"mean ms/step     {r.MeanSeconds * 1e3:F2}"));
@@ -199,6 +210,7 @@ public static class StepBenchmark
             json.WriteStartObject();
             json.WriteString("model", r.Model);
             json.WriteString("description", r.Description);
+            json.WriteString("device", r.Device);
             json.WriteNumber("parameters", r.Parameters);
             json.WriteNumber("threads", threads);
             json.WriteBoolean("pooled", r.Pooled);

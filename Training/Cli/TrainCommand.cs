@@ -35,6 +35,8 @@ public static class TrainCommand
           --stop-at N            end this invocation after step N (with a checkpoint); resume later
           --overwrite            start a new run in a --run folder that already holds a checkpoint
           --sample-length N      bytes per sample printed at the end (default 240; 0 for none)
+          --device NAME          cpu, cuda or ilgpu-cpu (ILGPU's CPU accelerator, for testing; default cpu);
+                                 byte-stream data only
 
         prompt/response data (--data FILE.jsonl: one JSON object per line with "prompt" and "response" strings):
           --objective NAME       mle (response tokens only), iqlearn (IQLearn as TD-regularised MLE) or
@@ -110,14 +112,19 @@ public static class TrainCommand
         int sampleLength = a.Int("sample-length", 240, 0, 100_000);
         int? stopAt = a.Has("stop-at") ? a.Int("stop-at", 0, 1) : null;
         bool overwrite = a.Has("overwrite");
+        string deviceName = a.String("device") ?? "cpu";
         a.RejectUnknown();
+        if (config.IsPromptResponseData && deviceName != "cpu")
+            throw new UsageException($"train: --device {deviceName} is not supported with prompt/response data (--data FILE.jsonl) yet; use --device cpu");
+        var device = Engine.Tensors.Device.Parse(deviceName);
 
         if (checkpoint is not null && (config.Steps <= checkpoint.Step || stopAt <= checkpoint.Step))
             throw new UsageException($"train: the checkpoint is at step {checkpoint.Step}; --steps and --stop-at must be later");
         if (checkpoint is null && File.Exists(LmTrainer.CheckpointPath(runDir)) && !overwrite)
             throw new UsageException($"train: {runDir} already holds a checkpoint; continue it with --resume {runDir}, start again with --overwrite, or choose another --run folder");
         if (config.IsPromptResponseData) return RunPromptResponse(config, runDir, checkpoint, resume, stopAt, sampleLength);
-        var result = LmTrainer.Run(config, runDir, Progress.ForConsole(logEvery: 50), checkpoint, resume, stopAt);
+        var result = LmTrainer.Run(config, runDir, Progress.ForConsole(logEvery: 50), checkpoint, resume, stopAt, device);
+        result.Model.To(Engine.Tensors.Device.Cpu);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run folder {runDir}: config.json, metrics.jsonl, curves.svg, {LmTrainer.CheckpointFile}"));
         if (result.ValidationLoss is { } v)

@@ -12,8 +12,9 @@ public static class LmObjective
 {
     public static Tensor Loss(LanguageModel model, TokenBatch batch)
     {
-        var logits = model.Forward(new Tensor(batch.Inputs.Contiguous()), new Tensor(batch.Positions));
-        return Losses.CrossEntropy(logits, new Tensor(ByteTargets(batch.Targets)));
+        var device = model.Parameters().First().Device;
+        var logits = model.Forward(new Tensor(batch.Inputs.To(device).Contiguous()), new Tensor(batch.Positions.To(device)));
+        return Losses.CrossEntropy(logits, new Tensor(ByteTargets(batch.Targets).To(device)));
     }
 
     /// <summary>Targets with every special token replaced by the ignore index.</summary>

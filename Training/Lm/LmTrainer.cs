@@ -25,7 +25,7 @@ public sealed class LmTrainer
     /// <summary>Trains from scratch, or on from a checkpoint (pass its config, with any deliberate changes).
     /// stopAtStep ends this invocation early (with a checkpoint) without changing the schedule.</summary>
     public static LmRunResult Run(LmRunConfig config, string runDir, Progress progress, LmCheckpoint? checkpoint = null,
-        string? checkpointSource = null, long? stopAtStep = null)
+        string? checkpointSource = null, long? stopAtStep = null, Device? device = null)
     {
         config = config.Validated("train");
         Directory.CreateDirectory(runDir);
@@ -46,6 +46,12 @@ public sealed class LmTrainer
             batcher.Restore(checkpoint.Data);
             step = checkpoint.Step;
             progress.Line($"resumed from {checkpointSource ?? "checkpoint"} at step {step}");
+        }
+        if (device is { Kind: DeviceKind.Gpu } gpu)
+        {
+            if (checkpoint is not null)
+                throw new EngineException($"train: resuming on {gpu} is not supported yet (the optimizer state is loaded on the cpu); resume with --device cpu");
+            model.To(gpu);
         }
         progress.Line(string.Create(CultureInfo.InvariantCulture,
             $"model {config.Model}: {model.ParameterCount:N0} parameters; corpus {data}: {corpus.Train.TokenCount:N0} train / {corpus.Validation.TokenCount:N0} validation tokens"));
