@@ -142,5 +142,5 @@ public sealed class SegmentLayout
         return segment;
     }
 
-        private Tensor Constant(double[] values, params int[] shape) => new(NDArray.FromArray(values, shape).ToDType(DType).To(Device));
+    private Tensor Constant(double[] values, params int[] shape) => new(NDArray.FromArray(values, shape).ToDType(DType).To(Device));
 }
