@@ -54,6 +54,19 @@ public class IrlTrainerTests
     }
 
     [Fact]
+    public void PromptResponseTrainingOffTheCpuIsOneClearLine()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("pairs.jsonl");
+        File.WriteAllText(path, "{\"prompt\": \"a\", \"response\": \"b\"}\n");
+        var (code, _, stderr) = CliCapture.Run(["train", "--data", path, "--model", "bigram", "--steps", "2", "--time", "0",
+            "--device", "ilgpu-cpu", "--run", Path.Combine(dir.Path, "run")]);
+        Assert.Equal(2, code);
+        Assert.Contains("--device ilgpu-cpu is not supported with prompt/response data", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
     public void IrlObjectivesNeedPromptResponseData()
     {
         using var dir = new TempDirectory();
