@@ -1,12 +1,14 @@
-// A self-contained SVG line chart with several named series, optional log10 axes and dashed lines, for
-// the reproductions (objective gap against rounds, skills against samples, DKS loss and accuracy curves).
+// A self-contained SVG line chart with several named series, optional log axes (base 10, or 2 for sequence
+// lengths), fixed y ranges and dashed lines, for the reproductions (objective gaps, skills against samples,
+// DKS curves, Griffin's tasks and step times, behaviour-prior and IWPLA learning curves).
 // SvgPlot draws only the two loss curves of language-model training; this is its multi-series sibling.
 using System.Globalization;
 using System.Text;
 
 namespace Engine.Training.Reporting;
 
-public sealed record PlotSeries(string Label, IReadOnlyList<(double X, double Y)> Points, string Color, bool Dashed = false);
+/// <summary>One named line; without a colour it takes the palette entry of its position.</summary>
+public sealed record PlotSeries(string Label, IReadOnlyList<(double X, double Y)> Points, string? Color = null, bool Dashed = false);
 
 public static class SeriesPlot
 {
@@ -14,14 +16,16 @@ public static class SeriesPlot
 
     public static readonly string[] Palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
 
-    public static string Render(string title, string xLabel, string yLabel, IReadOnlyList<PlotSeries> series, bool logX = false, bool logY = false)
+    public static string Render(string title, string xLabel, string yLabel, IReadOnlyList<PlotSeries> series, bool logX = false, bool logY = false,
+        int logBase = 10, double? yMinimum = null, double? yMaximum = null)
     {
-        double Tx(double x) => logX ? Math.Log10(x) : x;
-        double Ty(double y) => logY ? Math.Log10(y) : y;
+        double Tx(double x) => logX ? Math.Log(x, logBase) : x;
+        double Ty(double y) => logY ? Math.Log(y, logBase) : y;
         bool Usable(double x, double y) => double.IsFinite(x) && double.IsFinite(y) && (!logX || x > 0) && (!logY || y > 0);
         var all = series.SelectMany(s => s.Points).Where(p => Usable(p.X, p.Y)).Select(p => (X: Tx(p.X), Y: Ty(p.Y))).ToList();
         double xMin = all.Count == 0 ? 0 : all.Min(p => p.X), xMax = all.Count == 0 ? 1 : all.Max(p => p.X);
-        double yMin = all.Count == 0 ? 0 : all.Min(p => p.Y), yMax = all.Count == 0 ? 1 : all.Max(p => p.Y);
+        double yMin = yMinimum is { } low ? Ty(low) : all.Count == 0 ? 0 : all.Min(p => p.Y);
+        double yMax = yMaximum is { } high ? Ty(high) : all.Count == 0 ? 1 : all.Max(p => p.Y);
         if (xMax - xMin < 1e-12) { xMin -= 0.5; xMax += 0.5; }
         if (yMax - yMin < 1e-12) { yMin -= 0.5; yMax += 0.5; }
         var xTicks = logX ? DecadeTicks(xMin, xMax) : SvgPlot.Ticks(xMin, xMax);
@@ -30,7 +34,8 @@ public static class SeriesPlot
         yMin = Math.Min(yMin, yTicks[0]); yMax = Math.Max(yMax, yTicks[^1]);
         double Px(double x) => Left + (x - xMin) / (xMax - xMin) * (Width - Left - Right);
         double Py(double y) => Top + (yMax - y) / (yMax - yMin) * (Height - Top - Bottom);
-        string Label(double t, bool log) => log ? Invariant($"1e{t:0}") : t.ToString("G4", CultureInfo.InvariantCulture);
+        string Label(double t, bool log) => !log ? t.ToString("G4", CultureInfo.InvariantCulture)
+            : logBase == 10 ? Invariant($"1e{t:0}") : Math.Pow(logBase, t).ToString("G6", CultureInfo.InvariantCulture);
 
         var svg = new StringBuilder();
         svg.Append(Invariant($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">\n"));
@@ -53,15 +58,16 @@ public static class SeriesPlot
         for (int i = 0; i < series.Count; i++)
         {
             var s = series[i];
+            string color = s.Color ?? Palette[i % Palette.Length];
             var points = s.Points.Where(p => Usable(p.X, p.Y)).ToList();
             double legendY = Top + 10 + i * 18;
             string dash = s.Dashed ? " stroke-dasharray=\"6 4\"" : "";
-            svg.Append(Invariant($"<line x1=\"{Width - Right + 12}\" x2=\"{Width - Right + 38}\" y1=\"{legendY - 4}\" y2=\"{legendY - 4}\" stroke=\"{s.Color}\" stroke-width=\"2.5\"{dash}/>\n"));
+            svg.Append(Invariant($"<line x1=\"{Width - Right + 12}\" x2=\"{Width - Right + 38}\" y1=\"{legendY - 4}\" y2=\"{legendY - 4}\" stroke=\"{color}\" stroke-width=\"2.5\"{dash}/>\n"));
             svg.Append(Invariant($"<text x=\"{Width - Right + 44}\" y=\"{legendY}\">{Escape(s.Label)}</text>\n"));
             if (points.Count == 0) continue;
             var path = string.Join(" ", points.Select((p, j) => Invariant($"{(j == 0 ? 'M' : 'L')}{Px(Tx(p.X)):F1},{Py(Ty(p.Y)):F1}")));
-            svg.Append(Invariant($"<path d=\"{path}\" fill=\"none\" stroke=\"{s.Color}\" stroke-width=\"1.8\"{dash}/>\n"));
-            if (points.Count == 1) svg.Append(Invariant($"<circle cx=\"{Px(Tx(points[0].X)):F1}\" cy=\"{Py(Ty(points[0].Y)):F1}\" r=\"3\" fill=\"{s.Color}\"/>\n"));
+            svg.Append(Invariant($"<path d=\"{path}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.8\"{dash}/>\n"));
+            if (points.Count == 1) svg.Append(Invariant($"<circle cx=\"{Px(Tx(points[0].X)):F1}\" cy=\"{Py(Ty(points[0].Y)):F1}\" r=\"3\" fill=\"{color}\"/>\n"));
         }
         svg.Append("</svg>\n");
         return svg.ToString();

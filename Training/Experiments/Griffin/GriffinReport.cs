@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Engine.Nn.Checkpoints;
+using Engine.Training.Reporting;
 
 namespace Engine.Training.Experiments.Griffin;
 
@@ -22,26 +23,26 @@ public sealed class GriffinReport(string outDir)
         if (SelectiveCopying is { } copy)
         {
             TaskTables(md, "Selective copying", copy);
-            Save("selective-copying.svg", SeriesPlot.Lines("Selective copying: answer accuracy while training", "training step", "accuracy at the training length",
-                [.. copy.Select(r => new Series(Label(r.Family, r.Parameters), [.. r.Curve.Select(p => ((double)p.Step, p.Accuracy))]))]));
+            Save("selective-copying.svg", SeriesPlot.Render("Selective copying: answer accuracy while training", "training step", "accuracy at the training length",
+                [.. copy.Select(r => new PlotSeries(Label(r.Family, r.Parameters), [.. r.Curve.Select(p => ((double)p.Step, p.Accuracy))]))]));
         }
         if (InductionHeads is { } induction)
         {
             TaskTables(md, "Induction heads", induction);
-            Save("induction-heads.svg", SeriesPlot.Lines("Induction heads: accuracy against test length", "test sequence length (trained at the first)", "accuracy",
-                [.. induction.Select(r => new Series(Label(r.Family, r.Parameters), [.. r.AccuracyByLength.Select(p => ((double)p.Key, p.Value))]))], log2X: true));
+            Save("induction-heads.svg", SeriesPlot.Render("Induction heads: accuracy against test length", "test sequence length (trained at the first)", "accuracy",
+                [.. induction.Select(r => new PlotSeries(Label(r.Family, r.Parameters), [.. r.AccuracyByLength.Select(p => ((double)p.Key, p.Value))]))], logX: true, logBase: 2));
         }
         if (Extrapolation is { } lm)
         {
             ExtrapolationTable(md, lm);
-            Save("extrapolation.svg", SeriesPlot.Lines("Byte LM: validation loss against evaluation length", "evaluation window (trained at the first)", "loss over the window (nats/byte)",
-                [.. lm.Select(r => new Series(Label(r.Family, r.Parameters), [.. r.WindowLoss.Select(p => ((double)p.Key, p.Value))]))], log2X: true));
+            Save("extrapolation.svg", SeriesPlot.Render("Byte LM: validation loss against evaluation length", "evaluation window (trained at the first)", "loss over the window (nats/byte)",
+                [.. lm.Select(r => new PlotSeries(Label(r.Family, r.Parameters), [.. r.WindowLoss.Select(p => ((double)p.Key, p.Value))]))], logX: true, logBase: 2));
         }
         if (StepTime is { } steps)
         {
             StepTimeTable(md, steps);
-            Save("step-time.svg", SeriesPlot.Lines("Training step time at fixed tokens per batch", "sequence length", "CPU ms per AdamW step (median)",
-                [.. steps.GroupBy(r => r.Family).Select(g => new Series(Label(g.Key, g.First().Parameters), [.. g.Select(r => ((double)r.Length, r.MedianCpuMs))]))], log2X: true));
+            Save("step-time.svg", SeriesPlot.Render("Training step time at fixed tokens per batch", "sequence length", "CPU ms per AdamW step (median)",
+                [.. steps.GroupBy(r => r.Family).Select(g => new PlotSeries(Label(g.Key, g.First().Parameters), [.. g.Select(r => ((double)r.Length, r.MedianCpuMs))]))], logX: true, logBase: 2));
         }
         Save(TablesFile, md.ToString());
         Save(JsonFile, Json());

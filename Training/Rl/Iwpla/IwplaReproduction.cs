@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using Engine.Training.Cli;
 using Engine.Training.Rl.Priors;
+using Engine.Training.Reporting;
 
 namespace Engine.Training.Rl.Iwpla;
 
@@ -52,9 +53,9 @@ public static class IwplaReproduction
             Say(F($"E-2 success(a) after 30 ≥ success(d) + 0.2: {(a >= mean[AdaptationVariant.ActorCriticFromScratch][at30] + 0.2 ? "PASS" : "FAIL")}"));
             Say(F($"E-2 success(a) after 30 ≥ success(b): {(a >= mean[AdaptationVariant.PretrainedTorsoUniformPrior][at30] ? "PASS" : "FAIL")}"));
         }
-        File.WriteAllText(Path.Combine(outDir, "adaptation.svg"), LearningCurvePlot.Render(
+        File.WriteAllText(Path.Combine(outDir, "adaptation.svg"), SeriesPlot.Render(
             "E-2: exact success on the held-out goal (mean of seeds)", "adaptation episodes", "success probability",
-            Enum.GetValues<AdaptationVariant>().Select(v => new CurveSeries(v.ToString(), checkpoints.Select((m, c) => ((double)m, mean[v][c])).ToList())).ToList(), 0, 1));
+            Enum.GetValues<AdaptationVariant>().Select(v => new PlotSeries(v.ToString(), checkpoints.Select((m, c) => ((double)m, mean[v][c])).ToList())).ToList(), yMinimum: 0, yMaximum: 1));
         File.WriteAllText(Path.Combine(outDir, "table.md"), table.ToString());
         File.WriteAllText(Path.Combine(outDir, "report.txt"), report.ToString());
         var csv = new StringBuilder("variant,seed," + string.Join(',', checkpoints.Select(m => $"after{m}")) + "\n");

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using Engine.Training.Cli;
 using Engine.Training.Rl.PointMass;
+using Engine.Training.Reporting;
 
 namespace Engine.Training.Rl.Priors;
 
@@ -61,9 +62,9 @@ public static class PriorsReproduction
         Say(Verdict("D-2 AUC(asymmetric) > AUC(full information)", auc[PriorKind.Asymmetric].Mean > auc[PriorKind.FullInformation].Mean));
         if (sweep) SweepAlpha(maze, settings, table, Say);
         int block = Math.Max(1, settings.Episodes / 30);
-        File.WriteAllText(Path.Combine(outDir, "learning-speed.svg"), LearningCurvePlot.Render(
+        File.WriteAllText(Path.Combine(outDir, "learning-speed.svg"), SeriesPlot.Render(
             "D-2: success rate while learning 4 goals (mean of seeds)", "episode", "success rate",
-            Enum.GetValues<PriorKind>().Select(k => new CurveSeries(k.ToString(), PriorExperiments.BlockCurve(speed.Where(r => r.Kind == k).Select(r => r.Successes), block))).ToList(), 0, 1));
+            Enum.GetValues<PriorKind>().Select(k => new PlotSeries(k.ToString(), PriorExperiments.BlockCurve(speed.Where(r => r.Kind == k).Select(r => r.Successes), block))).ToList(), yMinimum: 0, yMaximum: 1));
 
         clock.Restart();
         var transfer = PriorExperiments.Transfer(maze, settings, Console.WriteLine);
@@ -80,9 +81,9 @@ public static class PriorsReproduction
         Say(Verdict("D-3 median episodes (frozen asymmetric prior) ≤ 0.7 × uniform", median[TransferVariant.FrozenFlatPrior] <= 0.7 * median[TransferVariant.UniformPrior]));
         Say(Verdict("D-3 (prior mixed with 5% uniform) median episodes ≤ 0.7 × uniform", median[TransferVariant.FrozenFlatPriorMixed] <= 0.7 * median[TransferVariant.UniformPrior]));
         Say(Verdict("D-3 (hierarchical) median episodes (frozen latent prior + shared low level) ≤ 0.7 × uniform", median[TransferVariant.FrozenHierarchicalPrior] <= 0.7 * median[TransferVariant.UniformPrior]));
-        File.WriteAllText(Path.Combine(outDir, "transfer.svg"), LearningCurvePlot.Render(
+        File.WriteAllText(Path.Combine(outDir, "transfer.svg"), SeriesPlot.Render(
             "D-3: success rate on the held-out goal (mean of seeds)", "episode", "success rate",
-            Enum.GetValues<TransferVariant>().Select(v => new CurveSeries(v.ToString(), PriorExperiments.BlockCurve(transfer.Where(r => r.Variant == v).Select(r => r.Successes), Math.Max(1, settings.TransferEpisodes / 20)))).ToList(), 0, 1));
+            Enum.GetValues<TransferVariant>().Select(v => new PlotSeries(v.ToString(), PriorExperiments.BlockCurve(transfer.Where(r => r.Variant == v).Select(r => r.Successes), Math.Max(1, settings.TransferEpisodes / 20)))).ToList(), yMinimum: 0, yMaximum: 1));
 
         if (pointMass) PointMassPart(pointMassSettings, outDir, table, Say);
 
@@ -132,10 +133,10 @@ public static class PriorsReproduction
         say(Verdict("point mass AUC(asymmetric) > AUC(full information)", auc["learning/Asymmetric"] > auc["learning/FullInformation"]));
         say(Verdict("point mass transfer AUC(frozen asymmetric prior) > AUC(N(0, I))", auc["transfer/FrozenAsymmetric"] > auc["transfer/StandardNormal"]));
         int block = Math.Max(1, settings.Episodes / 20);
-        File.WriteAllText(Path.Combine(outDir, "point-mass.svg"), LearningCurvePlot.Render(
+        File.WriteAllText(Path.Combine(outDir, "point-mass.svg"), SeriesPlot.Render(
             "Point mass SVG(0): success rate (mean of seeds)", "episode", "success rate",
-            speed.Select(r => r.Variant).Distinct().Select(v => new CurveSeries("learn 4 goals: " + v, PriorExperiments.BlockCurve(speed.Where(r => r.Variant == v).Select(r => r.Successes), block)))
-                .Concat(transfer.Select(r => r.Variant).Distinct().Select(v => new CurveSeries("held-out goal: " + v, PriorExperiments.BlockCurve(transfer.Where(r => r.Variant == v).Select(r => r.Successes), Math.Max(1, settings.TransferEpisodes / 20))))).ToList(), 0, 1));
+            speed.Select(r => r.Variant).Distinct().Select(v => new PlotSeries("learn 4 goals: " + v, PriorExperiments.BlockCurve(speed.Where(r => r.Variant == v).Select(r => r.Successes), block)))
+                .Concat(transfer.Select(r => r.Variant).Distinct().Select(v => new PlotSeries("held-out goal: " + v, PriorExperiments.BlockCurve(transfer.Where(r => r.Variant == v).Select(r => r.Successes), Math.Max(1, settings.TransferEpisodes / 20))))).ToList(), yMinimum: 0, yMaximum: 1));
     }
 
     private static void WriteSuccessCsv(string path, IEnumerable<(string Name, bool[] Successes)> runs)
