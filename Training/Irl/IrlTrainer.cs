@@ -2,9 +2,7 @@
 // rate, global-norm clipping, atomic checkpoints, resume) with one of the IRL objectives in place of
 // next-byte prediction. Every 20th pair is held out (when there are at least 20) and its per-token
 // response NLL is the validation loss. The run folder has the same files as a text run.
-using System.Diagnostics;
 using System.Globalization;
-using Engine.Autograd;
 using Engine.Models.Lm;
 using Engine.Nn.Checkpoints;
 using Engine.Optim;
@@ -46,7 +44,6 @@ public static class IrlTrainer
         var batcher = new PromptResponseBatcher(train, config.BatchSize, config.Seed);
         var model = ModelCatalog.Create(config.Model, config.Seed);
         var optimizer = new AdamW(LmTrainer.ParameterGroups(model, config));
-        var schedule = new WarmupCosineLr(config.LearningRate, Math.Min(config.WarmupSteps, config.Steps), config.Steps, config.MinLearningRate);
         long step = 0;
         if (checkpoint is not null)
         {
@@ -59,59 +56,18 @@ public static class IrlTrainer
         progress.Line(string.Create(CultureInfo.InvariantCulture,
             $"model {config.Model}: {model.ParameterCount:N0} parameters; {config.Data}: {train.Count} train / {validation.Count} held-out pairs; objective {config.Objective}"));
 
-        var metrics = new MetricsLog(Path.Combine(runDir, "metrics.jsonl"), step);
-        var losses = new List<double>();
-        double? lastValidation = null;
-        var clock = Stopwatch.StartNew();
-        long firstStep = step, tokens = 0;
-        while (step < config.Steps)
-        {
-            double lr = schedule.LearningRate(step);
-            optimizer.SetLearningRate(lr);
-            using (BufferScope.Begin())
+        var task = new TrainingTask(
+            Loss: n =>
             {
                 var pairs = batcher.NextPairs();
-                tokens += pairs.Sum(p => p.Prompt.Length + p.Response.Length);
-                var loss = IrlTraining.Loss(model, pairs, objective, ByteTokenizer.Pad, ByteTokenizer.Eos, step, config.Seed ^ SamplerSalt);
-                optimizer.ZeroGrad();
-                loss.Backward();
-                GradClip.ClipGlobalNorm(model.Parameters(), config.GradClip);
-                optimizer.Step();
-                losses.Add(loss.Item());
-                optimizer.ZeroGrad();
-            }
-            step++;
-
-            double seconds = clock.Elapsed.TotalSeconds;
-            bool outOfTime = config.TimeLimitSeconds > 0 && seconds >= config.TimeLimitSeconds;
-            bool last = step == config.Steps || outOfTime || step == stopAtStep;
-            double? held = null;
-            if (validation.Count > 0 && (step % config.EvalEvery == 0 || last))
-            {
-                held = IrlTraining.HeldOutNll(model, validation, ByteTokenizer.Pad);
-                lastValidation = held;
-                progress.Line(string.Create(CultureInfo.InvariantCulture, $"step {step}: train loss {losses[^1]:F4}, held-out response NLL {held:F4} nats/token"));
-            }
-            metrics.Append(new MetricsRow(step, losses[^1], held, lr, tokens / Math.Max(seconds, 1e-9), seconds));
-            if (held is not null || last) WritePlot(runDir, config, metrics);
-            if (step % config.CheckpointEvery == 0 || last)
-                LmCheckpoint.Save(LmTrainer.CheckpointPath(runDir), config, step, batcher.State, model, optimizer);
-            progress.Step(step, config.Steps, losses[^1], tokens / Math.Max(seconds, 1e-9), TimeSpan.FromSeconds(seconds / Math.Max(step - firstStep, 1) * (config.Steps - step)));
-            if (outOfTime || step == stopAtStep)
-            {
-                progress.Line(outOfTime ? $"stopping at step {step}: the time limit of {config.TimeLimitSeconds:G} s is reached" : $"stopping at step {step} as asked");
-                break;
-            }
-        }
-        progress.Done();
-        return new IrlRunResult(step, losses, lastValidation, model, validation);
-    }
-
-    private static void WritePlot(string runDir, LmRunConfig config, MetricsLog metrics)
-    {
-        var train = metrics.Rows.Select(r => ((double)r.Step, r.TrainLoss)).ToList();
-        var held = metrics.Rows.Where(r => r.ValidationLoss is not null).Select(r => ((double)r.Step, r.ValidationLoss!.Value)).ToList();
-        string svg = SvgPlot.LossCurves($"{config.Model}, {config.Objective} on {Path.GetFileName(config.Data)}", train, held);
-        AtomicFile.Write(Path.Combine(runDir, "curves.svg"), s => s.Write(System.Text.Encoding.UTF8.GetBytes(svg)));
+                var loss = IrlTraining.Loss(model, pairs, objective, ByteTokenizer.Pad, ByteTokenizer.Eos, n, config.Seed ^ SamplerSalt);
+                return (loss, pairs.Sum(p => (long)p.Prompt.Length + p.Response.Length));
+            },
+            Validate: validation.Count > 0 ? () => IrlTraining.HeldOutNll(model, validation, ByteTokenizer.Pad) : null,
+            DescribeValidation: v => string.Create(CultureInfo.InvariantCulture, $"held-out response NLL {v:F4} nats/token"),
+            DataState: () => batcher.State,
+            PlotTitle: $"{config.Model}, {config.Objective} on {Path.GetFileName(config.Data)}");
+        var result = TrainingLoop.Run(config, runDir, progress, model, optimizer, step, stopAtStep, task);
+        return new IrlRunResult(result.FinalStep, result.TrainLosses, result.ValidationLoss, model, validation);
     }
 }
