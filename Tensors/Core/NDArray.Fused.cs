@@ -72,7 +72,7 @@ public sealed partial class NDArray
         RequireFloat("unfold2d", this);
         if (Rank != 4) throw EngineException.ForOp("unfold2d", $"needs [N, C, H, W], got {ShapeString}");
         CheckGeometry("unfold2d", geometry, _shape[2], _shape[3]);
-        return OnCpu("unfold2d", this) ? UnfoldKernels.Unfold(this, geometry) : DeviceComposites.Unfold(this, geometry);
+        return Backend.For("unfold2d", this) is GpuBackend gpu ? gpu.Unfold(this, geometry) : UnfoldKernels.Unfold(this, geometry);
     }
 
     /// <summary>col2im, the adjoint of Unfold2d: this [N, C, KH·KW, OH, OW] summed into [N, C, height, width].</summary>
@@ -82,13 +82,14 @@ public sealed partial class NDArray
         CheckGeometry("fold2d", geometry, height, width);
         if (Rank != 5 || _shape[2] != geometry.Taps || _shape[3] != geometry.OutHeight || _shape[4] != geometry.OutWidth)
             throw EngineException.ForOp("fold2d", $"needs [N, C, {geometry.Taps}, {geometry.OutHeight}, {geometry.OutWidth}], got {ShapeString}");
-        return OnCpu("fold2d", this)
-            ? UnfoldKernels.Fold(this, height, width, geometry)
-            : DeviceComposites.Fold(this, height, width, geometry);
+        return Backend.For("fold2d", this) is GpuBackend gpu
+            ? gpu.Fold(this, height, width, geometry)
+            : UnfoldKernels.Fold(this, height, width, geometry);
     }
 
-    /// <summary>The conv and unfold kernels read host arrays directly (like linear_scan), so they run on the
-    /// CPU; on a GPU the same op is a composite of the backend's primitives (Gpu/DeviceComposites.cs).</summary>
+    /// <summary>The CPU conv kernel reads host arrays directly (like linear_scan), so it runs on the CPU; on
+    /// a GPU the same op is a composite of the backend's primitives (Gpu/DeviceComposites.cs). Unfold and
+    /// fold have GPU kernels (Gpu/Kernels/Im2ColKernels.cs).</summary>
     private static bool OnCpu(string op, NDArray x) => Backend.For(op, x) is not GpuBackend;
 
     private static void CheckGeometry(string op, UnfoldGeometry g, int height, int width)

@@ -1,4 +1,5 @@
-// The kernels of one device, compiled by ILGPU on first use and cached per element type.
+// The kernels of one device, compiled by ILGPU on first use and cached per element type (the fused norm,
+// GeLU and im2col kernels are in GpuKernels.Fused.cs).
 using System.Collections.Concurrent;
 using Engine.Tensors.Gpu.Kernels;
 using ILGPU;
@@ -6,7 +7,7 @@ using ILGPU.Runtime;
 
 namespace Engine.Tensors.Gpu;
 
-internal sealed class GpuKernels(Accelerator accelerator)
+internal sealed partial class GpuKernels(Accelerator accelerator)
 {
     private readonly ConcurrentDictionary<(string, Type), Delegate> _loaded = new();
 
