@@ -1,5 +1,6 @@
 // The op surface of the fused kernels (RMSNorm, LayerNorm, GeLU, forward and backward): checks the
-// arguments, then hands the work to the current backend. Formulas: ReferenceBackend.Fused.cs.
+// arguments, then hands the work to the current backend. Formulas: ReferenceBackend.Fused.cs. The causal
+// conv and unfold/fold have one CPU kernel for every CPU backend (Kernels/) and GPU kernels on a GPU.
 using Engine.Tensors.Gpu;
 
 namespace Engine.Tensors;
@@ -51,9 +52,9 @@ public sealed partial class NDArray
     {
         CheckCausalConv("causal_conv1d", this, w, reach);
         CheckNorm("causal_conv1d", this, bias, null, 0);
-        return OnCpu("causal_conv1d", this)
-            ? CausalConvKernels.Forward(this, w, bias, reach)
-            : DeviceComposites.CausalConvForward(this, w, bias, reach);
+        return Backend.For("causal_conv1d", this) is GpuBackend gpu
+            ? gpu.CausalConvForward(this, w, bias, reach)
+            : CausalConvKernels.Forward(this, w, bias, reach);
     }
 
     /// <summary>[du, dw, dbias] of CausalDepthwiseConv for the output gradient grad.</summary>
@@ -61,9 +62,9 @@ public sealed partial class NDArray
     {
         CheckCausalConv("causal_conv1d_backward", this, w, reach);
         CheckSameShape("causal_conv1d_backward", this, grad);
-        return OnCpu("causal_conv1d_backward", this)
-            ? CausalConvKernels.Backward(this, w, reach, grad)
-            : DeviceComposites.CausalConvBackward(this, w, reach, grad);
+        return Backend.For("causal_conv1d_backward", this) is GpuBackend gpu
+            ? gpu.CausalConvBackward(this, w, reach, grad)
+            : CausalConvKernels.Backward(this, w, reach, grad);
     }
 
     /// <summary>im2col of this padded [N, C, H, W] array: [N, C, KH·KW, OH, OW] (Kernels/UnfoldKernels.cs).</summary>
@@ -86,11 +87,6 @@ public sealed partial class NDArray
             ? gpu.Fold(this, height, width, geometry)
             : UnfoldKernels.Fold(this, height, width, geometry);
     }
-
-    /// <summary>The CPU conv kernel reads host arrays directly (like linear_scan), so it runs on the CPU; on
-    /// a GPU the same op is a composite of the backend's primitives (Gpu/DeviceComposites.cs). Unfold and
-    /// fold have GPU kernels (Gpu/Kernels/Im2ColKernels.cs).</summary>
-    private static bool OnCpu(string op, NDArray x) => Backend.For(op, x) is not GpuBackend;
 
     private static void CheckGeometry(string op, UnfoldGeometry g, int height, int width)
     {

@@ -1,7 +1,7 @@
-// The GPU backend's fused primitives as ILGPU kernels: RMSNorm/LayerNorm forward and backward
-// (Kernels/NormKernels.cs), GeLU forward and backward (Kernels/GeluKernels.cs) and im2col/col2im
-// (Kernels/Im2ColKernels.cs). Operands are read through their strides; outputs are dense. The
-// composites of DeviceComposites stay as the tests' independent oracle for these kernels.
+// The GPU backend's fused norm and GeLU primitives as ILGPU kernels: RMSNorm/LayerNorm forward and
+// backward (Kernels/NormKernels.cs) and GeLU forward and backward (Kernels/GeluKernels.cs). Operands are
+// read through their strides; outputs are dense. The composites of DeviceComposites stay as the tests'
+// independent oracle for these kernels.
 using Engine.Tensors.Gpu.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
@@ -89,38 +89,6 @@ public sealed partial class GpuBackend
         else K.GeluBackward<double, F64>()(dx.Size, V<double>(x), V<double>(grad), V<double>(dx), l[0], l[1], p);
         return dx;
     }
-
-    /// <summary>im2col of the padded image x [N, C, H, W]: [N, C, KH·KW, OH, OW].</summary>
-    public NDArray Unfold(NDArray x, UnfoldGeometry g)
-    {
-        var cols = New([x.Shape[0], x.Shape[1], g.Taps, g.OutHeight, g.OutWidth], x.DType);
-        if (cols.Size == 0) return cols;
-        var s = ShapeOf(g, x.Shape[1], x.Shape[2], x.Shape[3], x.Offset, x.Strides[0], x.Strides[1], x.Strides[2], x.Strides[3]);
-        if (x.DType == DType.Float32) K.Unfold<float>()(cols.Size, V<float>(x), V<float>(cols), s);
-        else K.Unfold<double>()(cols.Size, V<double>(x), V<double>(cols), s);
-        return cols;
-    }
-
-    /// <summary>col2im, the adjoint of Unfold: cols [N, C, KH·KW, OH, OW] summed into [N, C, height, width].</summary>
-    public NDArray Fold(NDArray cols, int height, int width, UnfoldGeometry g)
-    {
-        var image = New([cols.Shape[0], cols.Shape[1], height, width], cols.DType);
-        if (image.Size == 0) return image;
-        var s = ShapeOf(g, cols.Shape[1], height, width, cols.Offset, cols.Strides[0], cols.Strides[1], cols.Strides[3], cols.Strides[4]);
-        s.TapStride = cols.Strides[2];
-        if (cols.DType == DType.Float32) K.Fold<float, F32>()(image.Size, V<float>(cols), V<float>(image), s);
-        else K.Fold<double, F64>()(image.Size, V<double>(cols), V<double>(image), s);
-        return image;
-    }
-
-    private static Im2ColShape ShapeOf(UnfoldGeometry g, int channels, int height, int width, int offset,
-        int sampleStride, int channelStride, int rowStride, int columnStride) => new()
-    {
-        Channels = channels, Height = height, Width = width,
-        KernelHeight = g.KernelHeight, KernelWidth = g.KernelWidth, Stride = g.Stride, Dilation = g.Dilation,
-        OutHeight = g.OutHeight, OutWidth = g.OutWidth,
-        Offset = offset, SampleStride = sampleStride, ChannelStride = channelStride, RowStride = rowStride, ColumnStride = columnStride,
-    };
 
     /// <summary>The storage index of each row's first element (every axis but the last).</summary>
     private static Strided RowStarts(NDArray x) => Layouts.Axes(x, AllBut(x.Rank, x.Rank - 1), withOffset: true);

@@ -1,4 +1,4 @@
-// The fused kernels of one device (norms, GeLU, im2col/col2im), compiled on first use and cached per
+// The fused kernels of one device (norms, GeLU, im2col/col2im, causal conv), compiled on first use and cached per
 // element type like the rest of GpuKernels.
 using Engine.Tensors.Gpu.Kernels;
 using ILGPU;
@@ -43,4 +43,24 @@ internal sealed partial class GpuKernels
     public Action<Index1D, ArrayView<T>, ArrayView<T>, Im2ColShape> Fold<T, M>() where T : unmanaged where M : struct, INum<T> =>
         Get<Action<Index1D, ArrayView<T>, ArrayView<T>, Im2ColShape>, M>("fold",
             a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, Im2ColShape>(Im2ColKernels.Fold<T, M>));
+
+    public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<long>, ArrayView<T>, ConvShape> ConvForward<T, M>()
+        where T : unmanaged where M : struct, INum<T> =>
+        Get<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<long>, ArrayView<T>, ConvShape>, M>("conv",
+            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ArrayView<long>, ArrayView<T>, ConvShape>(TemporalConvKernels.Forward<T, M>));
+
+    public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<long>, ArrayView<T>, ConvShape> ConvInputGradient<T, M>()
+        where T : unmanaged where M : struct, INum<T> =>
+        Get<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<long>, ArrayView<T>, ConvShape>, M>("conv_du",
+            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<long>, ArrayView<T>, ConvShape>(TemporalConvKernels.InputGradient<T, M>));
+
+    public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<long>, ArrayView<T>, ConvShape> ConvTapPartials<T, M>()
+        where T : unmanaged where M : struct, INum<T> =>
+        Get<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<long>, ArrayView<T>, ConvShape>, M>("conv_partials",
+            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<long>, ArrayView<T>, ConvShape>(TemporalConvKernels.TapPartials<T, M>));
+
+    public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvShape, int> ConvTapTotals<T, M>()
+        where T : unmanaged where M : struct, INum<T> =>
+        Get<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvShape, int>, M>("conv_totals",
+            a => a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, ConvShape, int>(TemporalConvKernels.TapTotals<T, M>));
 }

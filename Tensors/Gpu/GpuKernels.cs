@@ -1,5 +1,5 @@
 // The kernels of one device, compiled by ILGPU on first use and cached per element type (the fused norm,
-// GeLU and im2col kernels are in GpuKernels.Fused.cs).
+// GeLU, im2col and causal conv kernels are in GpuKernels.Fused.cs).
 using System.Collections.Concurrent;
 using Engine.Tensors.Gpu.Kernels;
 using ILGPU;

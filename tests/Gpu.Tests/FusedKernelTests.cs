@@ -1,8 +1,9 @@
-// The fused GPU kernels (Tensors/Gpu/Kernels: NormKernels, GeluKernels, Im2ColKernels) against two
-// independent oracles: the reference backend's scalar double-precision loops on the CPU, and the device
-// composite of small primitives (Gpu/DeviceComposites.cs) on the same device. float32 and float64, rows
+// The fused GPU kernels (Tensors/Gpu/Kernels: NormKernels, GeluKernels, Im2ColKernels,
+// TemporalConvKernels) against two independent oracles: on the CPU, the reference backend's scalar
+// double-precision loops (norms, GeLU) or the CPU kernel (conv, unfold, fold), and on the same device the
+// composite of small primitives (Gpu/DeviceComposites.cs). float32 and float64, rows
 // longer than a group (130, 1000) and of length 1, rank 1, more rows than one column chunk, transposed and
-// strided inputs, with and without bias; the column sums (dw, db) and fold are checked to be
+// strided inputs, with and without bias; the column sums (norm and conv dw, db) and fold are checked to be
 // bit-identical from one run to the next. Unfold and fold only move and add values in a fixed order, so
 // they must equal the CPU kernel and the composite exactly.
 using Engine.Tensors;
@@ -152,6 +153,52 @@ public class FusedKernelTests
             Assert.Equal(UnfoldKernels.Fold(cols, height, width, g).ToDoubleArray(), Host(folded).ToDoubleArray());
             Assert.Equal(Host(DeviceComposites.Fold(colsDevice, height, width, g)).ToDoubleArray(), Host(folded).ToDoubleArray());
             Assert.Equal(Host(folded).ToDoubleArray(), Host(colsDevice.Fold2d(height, width, g)).ToDoubleArray());
+        }
+    }
+
+    /// <summary>B, T, E, K: taps beyond the sequence (K > T), rows across column chunks (B·T > 32).</summary>
+    public static TheoryData<int, int, int, int> ConvCases() => new()
+    {
+        { 2, 3, 5, 4 },
+        { 3, 13, 7, 4 },
+        { 1, 40, 3, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ConvCases))]
+    public void CausalConvMatchesCpuKernelAndComposite(int batch, int time, int channels, int taps)
+    {
+        var rng = new Generator((ulong)(batch * 1000 + time * 10 + taps));
+        // Documents restart every 5 steps in odd samples, so reach cuts some taps short.
+        var limits = new long[batch * time];
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < time; t++)
+                limits[b * time + t] = b % 2 == 1 ? t % 5 : t;
+        var reach = NDArray.FromArray(limits, batch, time);
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            // u as the transpose of a [B, E, T] array, so it reaches the backend as a view.
+            var u = rng.Normal([batch, channels, time], dtype: dtype).Transpose(1, 2);
+            var w = rng.Normal([taps, channels], dtype: dtype);
+            var bias = rng.Normal([channels], dtype: dtype);
+            var grad = Input(rng, [batch, time, channels], dtype, Layout.Strided, scale: 1, shift: 0);
+            var (ud, wd, bd, gd) = (TestDevice.Upload(u), TestDevice.Upload(w), TestDevice.Upload(bias), TestDevice.Upload(grad));
+            string what = $"causal_conv1d {dtype.Name()} B={batch} T={time} E={channels} K={taps}";
+
+            var y = ud.CausalDepthwiseConv(wd, bd, reach);
+            AssertClose(CausalConvKernels.Forward(u, w, bias, reach), y, dtype, $"{what} forward vs CPU kernel");
+            AssertClose(DeviceComposites.CausalConvForward(ud, wd, bd, reach), y, dtype, $"{what} forward vs composite");
+
+            var grads = ud.CausalDepthwiseConvBackward(wd, reach, gd);
+            var expected = CausalConvKernels.Backward(u, w, reach, grad);
+            var composite = DeviceComposites.CausalConvBackward(ud, wd, reach, gd);
+            var again = ud.CausalDepthwiseConvBackward(wd, reach.To(TestDevice.Device), gd);
+            for (int k = 0; k < 3; k++)
+            {
+                AssertClose(expected[k], grads[k], dtype, $"{what} gradient {k} vs CPU kernel");
+                AssertClose(composite[k], grads[k], dtype, $"{what} gradient {k} vs composite");
+                Assert.Equal(Host(grads[k]).ToDoubleArray(), Host(again[k]).ToDoubleArray());
+            }
         }
     }
 
