@@ -1,9 +1,10 @@
-// The fused CPU primitives (RMSNorm/LayerNorm and GeLU forward and backward, Griffin's causal depthwise
-// conv, unfold2d/fold2d) for arrays on a GPU, written as composites of NDArray primitives (elementwise,
-// reduce, slice, pad, stack, strided copy), which the GPU backend runs as its ILGPU kernels. There is no
-// fused GPU kernel for them yet: each composite makes several full-size temporaries where the CPU kernel
-// makes one. The formulas are those of Tensors/Backends/ReferenceBackend.Fused.cs (norms, GeLU),
-// Tensors/Kernels/CausalConvKernels.cs and Tensors/Kernels/UnfoldKernels.cs.
+// The fused primitives (RMSNorm/LayerNorm and GeLU forward and backward, Griffin's causal depthwise conv,
+// unfold2d/fold2d) written as composites of NDArray primitives (elementwise, reduce, slice, pad, stack,
+// strided copy), which run on any device. The GPU backend runs its fused kernels instead
+// (GpuBackend.Fused.cs, GpuBackend.Conv.cs); these composites are their independent test oracle on the
+// device (tests/Gpu.Tests/FusedKernelTests.cs): the same formulas computed step by step by other kernels,
+// those of Tensors/Backends/ReferenceBackend.Fused.cs (norms, GeLU), Tensors/Kernels/CausalConvKernels.cs
+// and Tensors/Kernels/UnfoldKernels.cs.
 namespace Engine.Tensors.Gpu;
 
 public static class DeviceComposites
