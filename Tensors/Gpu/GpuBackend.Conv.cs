@@ -82,7 +82,7 @@ public sealed partial class GpuBackend
             K.ConvTapPartials<double, F64>()(chunks * width, Dense<double>(uc), Dense<double>(gc), Dense<long>(rc), V<double>(partials), s);
             K.ConvTapTotals<double, F64>()(width, V<double>(partials), V<double>(dw), V<double>(dbias), s, chunks);
         }
-        partials.Storage.Free();
+        ReleaseScratch(partials);
         return [du, dw, dbias];
     }
 

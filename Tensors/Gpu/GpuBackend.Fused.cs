@@ -58,12 +58,12 @@ public sealed partial class GpuBackend
                 K.NormColumnPartials<double, F64>()(chunks * n, V<double>(x), V<double>(grad), V<double>(stats), V<double>(dwPartial), V<double>(dbPartial), xRows, gRows, p, rowCount);
                 K.NormColumnTotals<double, F64>()(n, V<double>(dwPartial), V<double>(dbPartial), V<double>(dw), V<double>(db), n, chunks);
             }
-            stats.Storage.Free();
-            dwPartial.Storage.Free();
-            dbPartial.Storage.Free();
+            ReleaseScratch(stats);
+            ReleaseScratch(dwPartial);
+            ReleaseScratch(dbPartial);
         }
         if (kind == NormKind.Layer) return [dx, dw, db];
-        db.Storage.Free();
+        ReleaseScratch(db);
         return [dx, dw];
     }
 
@@ -88,6 +88,13 @@ public sealed partial class GpuBackend
         if (x.DType == DType.Float32) K.GeluBackward<float, F32>()(dx.Size, V<float>(x), V<float>(grad), V<float>(dx), l[0], l[1], p);
         else K.GeluBackward<double, F64>()(dx.Size, V<double>(x), V<double>(grad), V<double>(dx), l[0], l[1], p);
         return dx;
+    }
+
+    /// <summary>Gives a kernel's scratch array back to the allocator now; inside a BufferScope, which tracks
+    /// it, the scope does so when it ends.</summary>
+    private static void ReleaseScratch(NDArray scratch)
+    {
+        if (!BufferScope.IsActive) scratch.Storage.Free();
     }
 
     /// <summary>The storage index of each row's first element (every axis but the last).</summary>
