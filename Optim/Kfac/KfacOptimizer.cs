@@ -229,7 +229,8 @@ public sealed class KfacOptimizer
         return new(lossValue, false, -w[0], hasPrevious ? w[1] : 0, Damping, change, rho);
     }
 
-    /// <summary>Δ = (C + (λ + l2)I)⁻¹ g for CPU float64 vectors g, block by block (a block without statistics has only the damping).</summary>
+    /// <summary>Δ = (C + (λ + l2)I)⁻¹ g for CPU float64 vectors g, block by block (a block without
+    /// statistics has only the damping).</summary>
     public NDArray[] Precondition(NDArray[] gradients)
     {
         var result = new NDArray[_parameters.Count];

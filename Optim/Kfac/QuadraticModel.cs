@@ -51,8 +51,9 @@ public static class QuadraticModel
     }
 
     /// <summary>The Jacobian-vector products J v (flattened like outputs, float64) for each vector given
-    /// per parameter (CPU float64; moved to the parameters' device here). Reverse mode twice: h(u) = Jᵀu with a graph (createGraph), then the gradient of
-    /// ⟨h(u), v⟩ with respect to u is J v. The forward graph of outputs must still be alive.</summary>
+    /// per parameter (CPU float64, moved to the parameters' device here). Reverse mode twice: h(u) = Jᵀu
+    /// with a graph (createGraph), then the gradient of ⟨h(u), v⟩ with respect to u is J v. The forward
+    /// graph of outputs must still be alive.</summary>
     public static double[][] JacobianProducts(Tensor outputs, IReadOnlyList<Tensor> parameters, IReadOnlyList<NDArray[]> vectors)
     {
         var probe = new Tensor(NDArray.Zeros(outputs.Shape, outputs.DType, outputs.Device), requiresGrad: true);

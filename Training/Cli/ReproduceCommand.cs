@@ -1,7 +1,8 @@
 // `engine reproduce <experiment>`: the paper reproductions. Each experiment owns its options, its quick
 // default and its outputs (metrics, SVG plots, a Markdown table); this file only lists and dispatches them.
-// The reproductions that train neural models read --device themselves (Arguments.ParseDevice); for the
-// others this file accepts --device cpu and refuses any other device with the reason they stay on the CPU.
+// The reproductions that train neural models read --device themselves, as `engine train` does
+// (Arguments.DeviceName, then Device.Parse); for the others this file accepts --device cpu and refuses any
+// other device with the reason they stay on the CPU.
 namespace Engine.Training.Cli;
 
 public static class ReproduceCommand
