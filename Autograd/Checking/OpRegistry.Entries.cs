@@ -185,6 +185,13 @@ public static partial class OpRegistry
             return Tensor.Cat([parts[1] * 2.0, parts[0]], a);
         })),
         P("contiguous", s => Unary(s, Domain.Real, x => x.Contiguous())),
+        // Device transfer: to the other device (ILGPU's CPU accelerator from the CPU, the CPU from a GPU),
+        // a product there, and back, so both directions and the gradient's way home are checked.
+        P("to_device", s => Unary(s, Domain.Real, x =>
+        {
+            var there = x.To(OtherDevice(s.Device));
+            return (there * there).To(s.Device);
+        })),
 
         // Indexing.
         P("gather", s =>

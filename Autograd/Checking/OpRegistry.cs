@@ -64,6 +64,10 @@ public static partial class OpRegistry
         return ([s.Int(1, 2), s.Int(1, 2), height, width], new UnfoldGeometry(kh, kw, stride, dilation, outH, outW));
     }
 
+    /// <summary>The device a transfer test moves to: ILGPU's CPU accelerator (a GPU that every machine
+    /// has) from the CPU, and the CPU from any GPU.</summary>
+    private static Device OtherDevice(Device home) => home.Kind == DeviceKind.Cpu ? Device.Parse("ilgpu-cpu") : Device.Cpu;
+
     private static OpInfo P(string name, Func<OpSampler, OpSample> sample, GradCheckOptions? tolerances = null) => new(name, OpKind.Primitive, sample, tolerances);
     private static OpInfo C(string name, Func<OpSampler, OpSample> sample) => new(name, OpKind.Composite, sample);
     private static OpInfo N(string name, Func<OpSampler, OpSample> sample) => new(name, OpKind.NonDifferentiable, sample);

@@ -54,7 +54,8 @@ public abstract class CurvatureBlock
     protected static NDArray ToFloat64Rows(NDArray values, int columns) =>
         values.ToDType(DType.Float64).Contiguous().Reshape(-1, columns);
 
-    /// <summary>(scale / rows) · xᵀx for x [rows, d]: a mean of outer products.</summary>
+    /// <summary>(scale / rows) · xᵀx for x [rows, d]: a mean of outer products, computed on x's device (so
+    /// a GPU reduces its activations there) and returned on the CPU.</summary>
     protected static double[] MeanOuter(NDArray x, double scale)
     {
         int rows = x.Dim(0);
@@ -62,7 +63,7 @@ public abstract class CurvatureBlock
     }
 
     protected static NDArray WithOnesColumn(NDArray x) =>
-        NDArray.Cat([x, NDArray.Ones([x.Dim(0), 1], DType.Float64)], 1);
+        NDArray.Cat([x, NDArray.Ones([x.Dim(0), 1], DType.Float64, x.Device)], 1);
 
     protected static void Accumulate(ref double[]? sum, double[] value, double weight)
     {

@@ -12,6 +12,9 @@
 //   6. θ ← θ + δ; every DampingAdaptationInterval steps λ follows Levenberg–Marquardt on the same batch.
 // K-FAC needs the forward function and the loss, not only gradients, so it is its own class rather than
 // an Optimizer (whose Step sees one parameter's gradient at a time).
+// On a GPU the forward and backward passes and the factor contributions (the float64 products xᵀx) run
+// on the parameters' device; the factors, their inverses and every vector of steps 3–5 stay on the CPU in
+// float64 (the issue allows it: they are small next to the activations), and δ is copied back.
 using Engine.Autograd;
 using Engine.Nn;
 using Engine.Tensors;
@@ -86,6 +89,7 @@ public sealed class KfacOptimizer
     public KfacStepResult Step(Func<Tensor> forward, RegisteredLoss loss)
     {
         using var pool = BufferScope.Suspend();
+        CheckOneDevice();
         Tensor outputs;
         using (OpHooks.Observe(Capture)) outputs = forward();
         try
@@ -109,6 +113,17 @@ public sealed class KfacOptimizer
         {
             foreach (var block in _blocks) block.ClearCapture();
         }
+    }
+
+    /// <summary>The parameters may live on any one device (Module.To moves them after construction too);
+    /// a model split over devices is refused before anything runs.</summary>
+    private void CheckOneDevice()
+    {
+        var device = _parameters[0].Device;
+        foreach (var block in _blocks)
+            foreach (var parameter in block.Parameters)
+                if (parameter.Device != device)
+                    throw new EngineException($"K-FAC: the model is split over devices ('{_blocks[0].Name}' on {device}, '{block.Name}' on {parameter.Device}); move the whole model to one device with Module.To");
     }
 
     private void Capture(string op, IReadOnlyList<Tensor> inputs, Tensor output)
@@ -145,7 +160,7 @@ public sealed class KfacOptimizer
                 {
                     var column = loss.FactorColumn(values, n, classes, k);
                     for (int i = 0; i < column.Length; i++) column[i] /= n;
-                    var seed = new Tensor(NDArray.FromArray(column, n, classes).ToDType(outputs.DType));
+                    var seed = new Tensor(NDArray.FromArray(column, n, classes).ToDType(outputs.DType).To(outputs.Device));
                     Accumulate(Gradients.Of([outputs], [.. wanted], [seed], retainGraph: true, allowUnused: true), 1);
                 }
                 break;
@@ -171,8 +186,8 @@ public sealed class KfacOptimizer
         var g = new NDArray[_parameters.Count];
         for (int p = 0; p < g.Length; p++)
         {
-            g[p] = gradients[p].Data.ToDType(DType.Float64);
-            if (l2 > 0) g[p] = g[p] + _parameters[p].Data.ToDType(DType.Float64) * l2;
+            g[p] = gradients[p].Data.To(Device.Cpu).ToDType(DType.Float64);
+            if (l2 > 0) g[p] = g[p] + _parameters[p].Data.To(Device.Cpu).ToDType(DType.Float64) * l2;
         }
         // A block whose layer first ran after the last refresh gets its inverse now.
         bool refresh = StepCount % Options.InverseUpdatePeriod == 0;
@@ -214,7 +229,8 @@ public sealed class KfacOptimizer
         return new(lossValue, false, -w[0], hasPrevious ? w[1] : 0, Damping, change, rho);
     }
 
-    /// <summary>Δ = (C + (λ + l2)I)⁻¹ g, block by block (a block without statistics has only the damping).</summary>
+    /// <summary>Δ = (C + (λ + l2)I)⁻¹ g for CPU float64 vectors g, block by block (a block without
+    /// statistics has only the damping).</summary>
     public NDArray[] Precondition(NDArray[] gradients)
     {
         var result = new NDArray[_parameters.Count];
@@ -267,7 +283,7 @@ public sealed class KfacOptimizer
         for (int p = 0; p < _parameters.Count; p++)
         {
             var parameter = _parameters[p];
-            parameter.SetData((parameter.Data.ToDType(DType.Float64) + update[p]).ToDType(parameter.DType).Contiguous());
+            parameter.SetData((parameter.Data.ToDType(DType.Float64) + update[p].To(parameter.Device)).ToDType(parameter.DType).Contiguous());
         }
     }
 

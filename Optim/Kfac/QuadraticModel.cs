@@ -51,11 +51,12 @@ public static class QuadraticModel
     }
 
     /// <summary>The Jacobian-vector products J v (flattened like outputs, float64) for each vector given
-    /// per parameter. Reverse mode twice: h(u) = Jᵀu with a graph (createGraph), then the gradient of
-    /// ⟨h(u), v⟩ with respect to u is J v. The forward graph of outputs must still be alive.</summary>
+    /// per parameter (CPU float64, moved to the parameters' device here). Reverse mode twice: h(u) = Jᵀu
+    /// with a graph (createGraph), then the gradient of ⟨h(u), v⟩ with respect to u is J v. The forward
+    /// graph of outputs must still be alive.</summary>
     public static double[][] JacobianProducts(Tensor outputs, IReadOnlyList<Tensor> parameters, IReadOnlyList<NDArray[]> vectors)
     {
-        var probe = new Tensor(NDArray.Zeros(outputs.Shape, outputs.DType), requiresGrad: true);
+        var probe = new Tensor(NDArray.Zeros(outputs.Shape, outputs.DType, outputs.Device), requiresGrad: true);
         var transposed = Gradients.Of([outputs], [.. parameters], [probe], retainGraph: true, createGraph: true, allowUnused: true);
         var products = new double[vectors.Count][];
         for (int k = 0; k < vectors.Count; k++)
@@ -64,7 +65,7 @@ public static class QuadraticModel
             for (int p = 0; p < parameters.Count; p++)
             {
                 if (!transposed[p].RequiresGrad) continue;
-                var term = (transposed[p] * new Tensor(vectors[k][p].ToDType(transposed[p].DType))).Sum();
+                var term = (transposed[p] * new Tensor(vectors[k][p].ToDType(transposed[p].DType).To(transposed[p].Device))).Sum();
                 inner = inner is null ? term : inner + term;
             }
             products[k] = inner is null

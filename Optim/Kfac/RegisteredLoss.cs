@@ -61,16 +61,19 @@ public sealed class RegisteredLoss
         }
     }
 
-    /// <summary>Targets drawn from the model's predictive distribution at outputs (the Fisher's samples).</summary>
+    /// <summary>Targets drawn from the model's predictive distribution at outputs (the Fisher's samples).
+    /// The draws are made on the CPU from a copy of the outputs, so a seed gives the same targets on every
+    /// device; they are returned on the outputs' device.</summary>
     public Tensor SampleTargets(NDArray outputs, Generator rng)
     {
-        var values = outputs.ToDType(DType.Float64);
-        return Kind switch
+        var values = outputs.To(Device.Cpu).ToDType(DType.Float64);
+        var targets = Kind switch
         {
-            LossKind.SoftmaxCrossEntropy => new Tensor(rng.Categorical(values.Softmax(-1))),
-            LossKind.SigmoidCrossEntropy => new Tensor(rng.Bernoulli(values.Sigmoid(), outputs.DType)),
-            _ => new Tensor((values + rng.Normal(outputs.Shape, dtype: DType.Float64)).ToDType(outputs.DType)),
+            LossKind.SoftmaxCrossEntropy => rng.Categorical(values.Softmax(-1)),
+            LossKind.SigmoidCrossEntropy => rng.Bernoulli(values.Sigmoid(), outputs.DType),
+            _ => (values + rng.Normal(outputs.Shape, dtype: DType.Float64)).ToDType(outputs.DType),
         };
+        return new Tensor(targets.To(outputs.Device));
     }
 
     /// <summary>Column k of the curvature factor B (H = B Bᵀ) for every example: [N, K] float64.</summary>

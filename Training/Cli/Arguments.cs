@@ -58,6 +58,18 @@ public sealed class Arguments
         return value;
     }
 
+    /// <summary>The --device option's name as every command that takes it reads it (train, reproduce): cpu
+    /// (the default), cuda or ilgpu-cpu. Read it before RejectUnknown and open it after with Device.Parse,
+    /// whose one-line error covers an unknown name and cuda on a machine without a CUDA driver.</summary>
+    public string DeviceName() => String("device") ?? "cpu";
+
+    /// <summary>Refuses any --device but cpu with one line naming the command and why it runs on the CPU.</summary>
+    public void RequireCpuDevice(string why)
+    {
+        string name = DeviceName();
+        if (name != "cpu") throw new UsageException($"{_command}: --device {name} is not supported: {why}; use --device cpu");
+    }
+
     /// <summary>Call after reading every option: anything not read is a typo or an unsupported option.</summary>
     public void RejectUnknown()
     {

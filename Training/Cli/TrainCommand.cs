@@ -112,7 +112,7 @@ public static class TrainCommand
         int sampleLength = a.Int("sample-length", 240, 0, 100_000);
         int? stopAt = a.Has("stop-at") ? a.Int("stop-at", 0, 1) : null;
         bool overwrite = a.Has("overwrite");
-        string deviceName = a.String("device") ?? "cpu";
+        string deviceName = a.DeviceName();
         a.RejectUnknown();
         if (config.IsPromptResponseData && deviceName != "cpu")
             throw new UsageException($"train: --device {deviceName} is not supported with prompt/response data (--data FILE.jsonl) yet; use --device cpu");

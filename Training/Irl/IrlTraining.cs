@@ -49,6 +49,13 @@ public sealed record IrlObjective(IrlObjectiveKind Kind, double Lambda = 0.5, do
 
 public static class IrlTraining
 {
+    /// <summary>The device of the model's parameters, where its batches must live.</summary>
+    public static Device DeviceOf(LanguageModel model) => model.Parameters().First().Device;
+
+    /// <summary>The transition batch of sequences, on the model's device.</summary>
+    public static TransitionBatch Batch(LanguageModel model, IReadOnlyList<PromptResponse> sequences, int padToken) =>
+        TransitionBatch.Create(sequences, padToken).To(DeviceOf(model));
+
     /// <summary>Logits [B, L, V] of a transition batch.</summary>
     public static Tensor Logits(LanguageModel model, TransitionBatch batch) => model.Forward(batch.TokensTensor(), batch.PositionsTensor());
 
@@ -56,7 +63,7 @@ public static class IrlTraining
     public static Tensor Loss(LanguageModel model, IReadOnlyList<PromptResponse> demonstrations, IrlObjective objective,
         int padToken, int eosToken, long step = 0, ulong samplerSeed = 0)
     {
-        var batch = TransitionBatch.Create(demonstrations, padToken);
+        var batch = Batch(model, demonstrations, padToken);
         var logits = Logits(model, batch);
         switch (objective.Kind)
         {
@@ -68,7 +75,7 @@ public static class IrlTraining
         if (objective.MixIn is not { } alpha) return IrlObjectives.IqLearn(logits, batch, objective.IqLearnSettings);
         var rng = new Generator(samplerSeed, (ulong)step << 24);
         var samples = ResponseSampler.Sample(model, [.. demonstrations.Select(d => d.Prompt)], objective.ResponseLimit, eosToken, rng);
-        var policy = TransitionBatch.Create(samples, padToken);
+        var policy = Batch(model, samples, padToken);
         return IrlObjectives.OnlineIqLearn(logits, batch, Logits(model, policy), policy, objective.IqLearnSettings, alpha);
     }
 
@@ -84,7 +91,7 @@ public static class IrlTraining
             long tokens = 0;
             for (int start = 0; start < demonstrations.Count; start += batchSize)
             {
-                var batch = TransitionBatch.Create([.. demonstrations.Skip(start).Take(batchSize)], padToken);
+                var batch = Batch(model, [.. demonstrations.Skip(start).Take(batchSize)], padToken);
                 total += IrlObjectives.Mle(Logits(model, batch), batch).Item() * batch.ActionCount;
                 tokens += batch.ActionCount;
             }

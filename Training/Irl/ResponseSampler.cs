@@ -40,13 +40,15 @@ public static class ResponseSampler
         int batch = prompts.Length, promptLength = prompts[0].Length;
         var tokens = NDArray.FromArray(prompts.SelectMany(p => p.Select(t => (long)t)).ToArray(), batch, promptLength);
         var positions = NDArray.FromArray(Enumerable.Range(0, batch).SelectMany(_ => Enumerable.Range(0, promptLength).Select(i => (long)i)).ToArray(), batch, promptLength);
+        var device = IrlTraining.DeviceOf(model);
         var decoder = model.StartDecoding();
-        var logits = decoder.Prefill(new Tensor(tokens), new Tensor(positions)).Data.Select(1, promptLength - 1);
+        var logits = decoder.Prefill(new Tensor(tokens.To(device)), new Tensor(positions.To(device))).Data.Select(1, promptLength - 1);
         var responses = Enumerable.Range(0, batch).Select(_ => new List<int>()).ToArray();
         var finished = new bool[batch];
         for (int step = 0; step < maxTokens; step++)
         {
-            var weights = logits.ToDType(DType.Float64).Mul(NDArray.Scalar(1 / temperature, DType.Float64)).Softmax(1);
+            // Drawn on the CPU from the Philox stream, so a seed gives the same samples on every device.
+            var weights = logits.To(Device.Cpu).ToDType(DType.Float64).Mul(NDArray.Scalar(1 / temperature, DType.Float64)).Softmax(1);
             var picks = rng.Categorical(weights).ToArray<long>();
             for (int b = 0; b < batch; b++)
             {
@@ -57,7 +59,7 @@ public static class ResponseSampler
             if (finished.All(f => f) || step == maxTokens - 1) break;
             var next = NDArray.FromArray(picks, batch);
             var at = NDArray.FromArray(Enumerable.Repeat((long)(promptLength + step), batch).ToArray(), batch);
-            logits = decoder.Step(new Tensor(next), new Tensor(at)).Data;
+            logits = decoder.Step(new Tensor(next.To(device)), new Tensor(at.To(device))).Data;
         }
         return [.. Enumerable.Range(0, batch).Select(b => new PromptResponse(prompts[b], [.. responses[b]], finished[b]))];
     }

@@ -96,6 +96,11 @@ public sealed class TransitionBatch
             NDArray.FromArray(actions, b, length - 1), first, responseLength);
     }
 
+    /// <summary>The same batch with its arrays on device (the model's), so every tensor made from it is there.</summary>
+    public TransitionBatch To(Device device) => device == Tokens.Device ? this
+        : new(Tokens.To(device), Positions.To(device), ActionMask.To(device), Done.To(device), Actions.To(device),
+            [.. FirstAction], [.. ResponseLength]);
+
     /// <summary>The action mask as a constant tensor of the given float dtype.</summary>
     public Tensor MaskAs(DType dtype) => new(ActionMask.ToDType(dtype));
 

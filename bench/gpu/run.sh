@@ -6,7 +6,9 @@
 #      backend (engine bench agreement);
 #   2. engine bench gemm --device cuda for n = 1024, 2048, 4096, 8192, and in the same run PyTorch's
 #      float32 matmul with TF32 disabled as the peer, with the ratio;
-#   3. a training step of griffin-small on CUDA against the CPU (engine bench step).
+#   3. a training step of griffin-small on CUDA against the CPU (engine bench step);
+#   4. only with REPRODUCE=1 (at most 150 s more, its timeout; not yet run on a GPU): Griffin §4.3's step
+#      time against sequence length on CUDA (engine reproduce griffin --parts step-time --device cuda).
 # Results go to $OUT (the device tool's output folder) or bench/gpu/out, with summary.md to paste into
 # docs/BENCHMARKS.md.
 set -uo pipefail
@@ -42,6 +44,13 @@ log "4/4 griffin-small training step, cuda then cpu"
 timeout 90 engine bench step --model griffin-small --device cuda --steps 30 --warmup 5 --json > "$out/step-cuda.json" 2> "$out/step-cuda.err"
 timeout 90 engine bench step --model griffin-small --device cpu --threads "$(nproc)" --steps 10 --warmup 2 --json > "$out/step-cpu.json" 2> "$out/step-cpu.err"
 cat "$out"/step-*.json "$out"/step-*.err
+
+if [ "${REPRODUCE:-0}" = 1 ]; then
+  log "extra: griffin step time against sequence length on cuda (engine reproduce griffin --parts step-time)"
+  timeout 150 engine reproduce griffin --parts step-time --device cuda --out "$out/griffin-step-time" > "$out/griffin-step-time.txt" 2>&1
+  echo "exit $?" >> "$out/griffin-step-time.txt"
+  tail -n 20 "$out/griffin-step-time.txt"
+fi
 
 python3 bench/gpu/summarize.py "$out" > "$out/summary.md"
 cat "$out/summary.md"

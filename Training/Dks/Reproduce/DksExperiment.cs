@@ -37,6 +37,9 @@ public sealed record DksExperimentConfig
     public double? SgdLearningRate { get; init; }
     public double SgdMomentum { get; init; } = 0.9;
 
+    /// <summary>Where the networks, their batches and the SGD state live; K-FAC's factors stay on the CPU.</summary>
+    public Device Device { get; init; } = Device.Cpu;
+
     /// <summary>Adaptive learning rate, momentum and damping (as kfac-jax's MNIST examples).</summary>
     public KfacOptions Kfac { get; init; } = new()
     {
@@ -87,6 +90,7 @@ public static class DksExperiment
         // Every arm sees the same initial-seed stream and the same batches.
         var rng = new Generator(config.Seed);
         var model = DeepMlp.Build(arm.Network, data.TrainInputs.Dim(1), config.Width, config.Depth, data.Classes, rng);
+        model.To(config.Device);
         var batches = new BatchOrder(data.TrainInputs.Dim(0), config.BatchSize, config.Seed + 1);
         Sgd? sgd = arm.Optimizer == OptimizerKind.Sgd
             ? new Sgd([ParamGroup.Of(model, config.SgdLearningRate ?? arm.SgdLearningRate)], momentum: config.SgdMomentum) : null;
@@ -102,8 +106,8 @@ public static class DksExperiment
         for (int step = 1; step <= totalSteps; step++)
         {
             var indices = batches.Next();
-            var x = new Tensor(data.TrainInputs.IndexSelect(0, indices));
-            var y = new Tensor(data.TrainLabels.IndexSelect(0, indices));
+            var x = new Tensor(data.TrainInputs.IndexSelect(0, indices).To(config.Device));
+            var y = new Tensor(data.TrainLabels.IndexSelect(0, indices).To(config.Device));
             var clock = Stopwatch.StartNew();
             double loss;
             if (sgd is not null)
@@ -136,15 +140,17 @@ public static class DksExperiment
         return new(arm, curve, steps == 0 ? 0 : seconds / steps, diverged, model.ParameterCount);
     }
 
+    /// <summary>Test accuracy; the inputs go to the model's device a chunk at a time.</summary>
     private static double Accuracy(Layer model, NDArray inputs, NDArray labels)
     {
+        var device = model.Parameters().First().Device;
         using var _ = GradMode.NoGrad();
         int n = inputs.Dim(0), correct = 0;
         const int chunk = 1000;
         for (int start = 0; start < n; start += chunk)
         {
             int end = Math.Min(n, start + chunk);
-            var logits = model.Forward(new Tensor(inputs.Slice(0, start, end))).Data;
+            var logits = model.Forward(new Tensor(inputs.Slice(0, start, end).To(device))).Data;
             var predicted = logits.ArgMax(-1).ToArray<long>();
             var truth = labels.Slice(0, start, end).Contiguous().ToArray<long>();
             for (int i = 0; i < predicted.Length; i++) if (predicted[i] == truth[i]) correct++;

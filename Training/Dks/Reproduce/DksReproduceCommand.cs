@@ -39,6 +39,8 @@ public static class DksReproduceCommand
                               0.03 for the shallow one; momentum 0.9)
           --kfac-damping X    initial damping of the adaptive K-FAC arm (default 0.01)
           --seed N            seed of the initialisation and the batch order (default 0)
+          --device NAME       cpu, cuda or ilgpu-cpu: where the networks and batches live (default cpu);
+                              K-FAC's factors and inverses stay on the cpu in float64
         """;
 
     public static int Run(string[] args)
@@ -70,7 +72,9 @@ public static class DksReproduceCommand
         int trainExamples = options.Int("train-examples", 60_000, 1, 60_000);
         int testExamples = options.Int("test-examples", 2_000, 1, 10_000);
         var arms = SelectArms(options.String("arms"));
+        string deviceName = options.DeviceName();
         options.RejectUnknown();
+        config = config with { Device = Device.Parse(deviceName) };
         if (config.BatchSize > trainExamples)
             throw new UsageException($"reproduce dks: --batch {config.BatchSize} exceeds the {trainExamples} training examples");
         // The TAT solve also refuses a depth too shallow for η (before any data is read).

@@ -60,6 +60,7 @@ public static class GriffinReproduction
           --steps N      training steps per model on each synthetic task (default 200)
           --lm-steps N   training steps per model for length extrapolation (default 200)
           --threads N    worker threads of the tensor kernels (default: all cores; 1 is faster on a busy machine)
+          --device NAME  cpu, cuda or ilgpu-cpu: where the models, batches and optimizer state live (default cpu)
           --smoke        tiny models and a handful of steps: checks the pipeline in seconds
         """;
 
@@ -84,12 +85,15 @@ public static class GriffinReproduction
             Lm = scale.Lm with { Steps = a.Int("lm-steps", scale.Lm.Steps, 1, 1_000_000) },
         };
         int threads = a.Int("threads", Environment.ProcessorCount, 1, 1024);
+        string deviceName = a.DeviceName();
         a.RejectUnknown();
+        var device = Device.Parse(deviceName);
+        scale = scale with { Lm = scale.Lm with { Device = device }, StepTime = scale.StepTime with { Device = device } };
         int savedThreads = Parallelism.MaxThreads;
         Parallelism.MaxThreads = threads;
         try
         {
-            return Run(parts, outDir, seed, scale);
+            return Run(parts, outDir, seed, scale, device);
         }
         finally
         {
@@ -97,7 +101,7 @@ public static class GriffinReproduction
         }
     }
 
-    private static int Run(string[] parts, string outDir, ulong seed, ReproductionScale scale)
+    private static int Run(string[] parts, string outDir, ulong seed, ReproductionScale scale, Device device)
     {
         try
         {
@@ -110,10 +114,11 @@ public static class GriffinReproduction
 
         var report = new GriffinReport(outDir);
         void Log(string line) => Console.WriteLine(line);
+        if (device != Device.Cpu) Log($"models and batches on {device}");
         if (parts.Contains("selective-copying"))
-            report.SelectiveCopying = RunTask(new SelectiveCopying(scale.CopySymbols, scale.CopyData), scale, [1], seed, Log);
+            report.SelectiveCopying = RunTask(new SelectiveCopying(scale.CopySymbols, scale.CopyData), scale, [1], seed, device, Log);
         if (parts.Contains("induction-heads"))
-            report.InductionHeads = RunTask(new InductionHeads(scale.InductionSymbols), scale, scale.InductionLengthMultiples, seed, Log);
+            report.InductionHeads = RunTask(new InductionHeads(scale.InductionSymbols), scale, scale.InductionLengthMultiples, seed, device, Log);
         if (parts.Contains("extrapolation"))
             report.Extrapolation = RunExtrapolation(scale, outDir, Log);
         if (parts.Contains("step-time"))
@@ -126,11 +131,11 @@ public static class GriffinReproduction
         return 0;
     }
 
-    private static List<TaskResult> RunTask(SyntheticTask task, ReproductionScale scale, int[] lengthMultiples, ulong seed, Action<string> log)
+    private static List<TaskResult> RunTask(SyntheticTask task, ReproductionScale scale, int[] lengthMultiples, ulong seed, Device device, Action<string> log)
     {
         log($"{task.Name}: train at length {scale.TaskTrainLength} for {scale.TaskSteps} steps of batch {scale.TaskBatch}");
         var settings = new TaskSettings(scale.TaskSteps, scale.TaskBatch, scale.TaskTrainLength, TaskLearningRate, scale.TaskEvalEvery,
-            scale.TaskEvalSequences, [.. lengthMultiples.Select(m => m * scale.TaskTrainLength)], seed);
+            scale.TaskEvalSequences, [.. lengthMultiples.Select(m => m * scale.TaskTrainLength)], seed, device);
         var size = scale.TaskSize with { VocabSize = task.VocabSize };
         return [.. FamilyConfigs.All.Select(f => TaskTrainer.Train(task, f, FamilyConfigs.Config(f, size), settings, log))];
     }

@@ -16,8 +16,9 @@ using Engine.Training.Lm;
 
 namespace Engine.Training.Experiments.Griffin;
 
+/// <summary>Device is where the model and its batches live (the CPU when null).</summary>
 public sealed record ExtrapolationSettings(int Steps, int Batch, int TrainLength, double LearningRate,
-    int EvalBatches, IReadOnlyList<int> EvalLengths, ulong Seed);
+    int EvalBatches, IReadOnlyList<int> EvalLengths, ulong Seed, Device? Device = null);
 
 /// <summary>Loss in nats per byte: over whole windows of each length, and over positions ≥ TrainLength.</summary>
 public sealed record ExtrapolationResult(Family Family, long Parameters, double FinalTrainLoss,
@@ -29,6 +30,7 @@ public static class LengthExtrapolation
     {
         var clock = Stopwatch.StartNew();
         var model = new GriffinModel(config, new Generator(s.Seed));
+        model.To(s.Device ?? Device.Cpu);
         var decay = model.NamedParameters().Where(p => p.Value.Rank >= 2).ToList();
         var noDecay = model.NamedParameters().Where(p => p.Value.Rank < 2).ToList();
         var optimizer = new AdamW([new ParamGroup(decay, s.LearningRate, 0.01), new ParamGroup(noDecay, s.LearningRate, 0)]);
@@ -79,9 +81,10 @@ public static class LengthExtrapolation
             foreach (var batch in batcher.OnePass().Take(maxBatches))
             {
                 using var scope = BufferScope.Begin();
-                var logits = model.Forward(new Tensor(batch.Inputs.Contiguous()), new Tensor(batch.Positions));
-                var losses = Losses.CrossEntropy(logits, new Tensor(LmObjective.ByteTargets(batch.Targets)), reduction: Reduction.None)
-                    .Data.Contiguous().ToDType(DType.Float64).ToArray<double>();
+                var device = model.Parameters().First().Device;
+                var logits = model.Forward(new Tensor(batch.Inputs.To(device).Contiguous()), new Tensor(batch.Positions.To(device)));
+                var losses = Losses.CrossEntropy(logits, new Tensor(LmObjective.ByteTargets(batch.Targets).To(device)), reduction: Reduction.None)
+                    .Data.ToDType(DType.Float64).ToArray<double>();
                 var targets = LmObjective.ByteTargets(batch.Targets).ToArray<long>();
                 for (int i = 0; i < losses.Length; i++)
                 {

@@ -10,7 +10,8 @@ using Engine.Training.Bench;
 
 namespace Engine.Training.Experiments.Griffin;
 
-public sealed record StepTimeSettings(FamilySize Size, int TokensPerBatch, IReadOnlyList<int> Lengths, int Steps, int Warmup);
+/// <summary>Device is where the models train (the CPU when null); on a GPU each timed step ends by waiting for it.</summary>
+public sealed record StepTimeSettings(FamilySize Size, int TokensPerBatch, IReadOnlyList<int> Lengths, int Steps, int Warmup, Device? Device = null);
 
 /// <summary>Median wall and process-CPU milliseconds per step; on a busy machine the CPU time is the steadier.</summary>
 public sealed record StepTimeRow(Family Family, long Parameters, int Batch, int Length, double MedianMs, double MedianCpuMs, double BytesPerStep);
@@ -30,8 +31,8 @@ public static class StepTimeSweep
                 BufferPool.Clear();
                 var config = FamilyConfigs.Config(family, s.Size);
                 var model = new GriffinModel(config, new Generator(1));
-                var workload = StepBenchmark.LanguageModelStep(model, new Generator(1234), new StepShape(batch, length), FamilyConfigs.Name(family));
-                var timing = StepBenchmark.Measure(FamilyConfigs.Name(family), workload, s.Steps, s.Warmup, pool: true);
+                var workload = StepBenchmark.LanguageModelStep(model, new Generator(1234), new StepShape(batch, length), FamilyConfigs.Name(family), s.Device);
+                var timing = StepBenchmark.Measure(FamilyConfigs.Name(family), workload, s.Steps, s.Warmup, pool: true, s.Device);
                 rows.Add(new StepTimeRow(family, timing.Parameters, batch, length, timing.MedianSeconds * 1e3, timing.MedianCpuSeconds * 1e3, timing.BytesPerStep));
                 log($"  step time, {FamilyConfigs.Name(family)}: batch {batch} x {length}: {timing.MedianSeconds * 1e3:F1} ms per step, {timing.MedianCpuSeconds * 1e3:F1} CPU ms");
             }

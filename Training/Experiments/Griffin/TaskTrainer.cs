@@ -11,8 +11,9 @@ using Engine.Tensors;
 
 namespace Engine.Training.Experiments.Griffin;
 
+/// <summary>Device is where the model, its batches and the optimizer state live (the CPU when null).</summary>
 public sealed record TaskSettings(int Steps, int Batch, int TrainLength, double LearningRate, int EvalEvery,
-    int EvalSequences, IReadOnlyList<int> EvalLengths, ulong Seed);
+    int EvalSequences, IReadOnlyList<int> EvalLengths, ulong Seed, Device? Device = null);
 
 public sealed record CurvePoint(int Step, double TrainLoss, double Accuracy);
 
@@ -29,6 +30,8 @@ public static class TaskTrainer
     {
         var clock = Stopwatch.StartNew();
         var model = new GriffinModel(config, new Generator(s.Seed));
+        var device = s.Device ?? Device.Cpu;
+        model.To(device);
         var decay = model.NamedParameters().Where(p => p.Value.Rank >= 2).ToList();
         var noDecay = model.NamedParameters().Where(p => p.Value.Rank < 2).ToList();
         var optimizer = new AdamW([new ParamGroup(decay, s.LearningRate, 0.01), new ParamGroup(noDecay, s.LearningRate, 0)]);
@@ -44,8 +47,8 @@ public static class TaskTrainer
             using (BufferScope.Begin())
             {
                 var batch = task.Sample(data, s.Batch, s.TrainLength);
-                var logits = model.Forward(new Tensor(batch.Inputs), new Tensor(batch.Positions));
-                var loss = Losses.CrossEntropy(logits, new Tensor(batch.Targets));
+                var logits = model.Forward(new Tensor(batch.Inputs.To(device)), new Tensor(batch.Positions.To(device)));
+                var loss = Losses.CrossEntropy(logits, new Tensor(batch.Targets.To(device)));
                 optimizer.ZeroGrad();
                 loss.Backward();
                 GradClip.ClipGlobalNorm(model.Parameters(), 1.0);
@@ -81,19 +84,21 @@ public static class TaskTrainer
         return batches;
     }
 
-    /// <summary>The fraction of answer positions whose most likely token is the target.</summary>
+    /// <summary>The fraction of answer positions whose most likely token is the target (batches are moved
+    /// to the model's device).</summary>
     public static double Accuracy(GriffinModel model, IEnumerable<TaskBatch> batches)
     {
         bool wasTraining = model.IsTraining;
         model.Eval();
         long correct = 0, total = 0;
+        var device = model.Parameters().First().Device;
         try
         {
             using var noGrad = GradMode.NoGrad();
             foreach (var batch in batches)
             {
                 using var scope = BufferScope.Begin();
-                var logits = model.Forward(new Tensor(batch.Inputs), new Tensor(batch.Positions)).Data.Contiguous().ToArray<float>();
+                var logits = model.Forward(new Tensor(batch.Inputs.To(device)), new Tensor(batch.Positions.To(device))).Data.ToArray<float>();
                 var targets = batch.Targets.ToArray<long>();
                 int vocab = model.VocabSize;
                 for (int i = 0; i < targets.Length; i++)

@@ -23,6 +23,8 @@ public static class IrlReproduction
           --part NAME      all, tabular or neural (default all)
           --scale NAME     quick (default) or full (spec sizes: longer training, more λ values)
           --out DIR        output folder (default runs/reproduce-irl)
+          --device NAME    cpu, cuda or ilgpu-cpu: where the neural part's Griffin, its batches and Adam's state
+                           live (default cpu); the tabular part always runs on the cpu
 
         overrides of the scale's sizes:
           --tabular-steps N, --tabular-lr X            full-batch Adam steps and peak learning rate (tabular)
@@ -52,7 +54,9 @@ public static class IrlReproduction
             SmallDataSteps = a.Int("small-steps", neural.SmallDataSteps, 1),
             Width = a.Int("width", neural.Width, 8, 1024),
         };
+        string deviceName = a.DeviceName();
         a.RejectUnknown();
+        neural = neural with { Device = Engine.Tensors.Device.Parse(deviceName) };
         Execute(tabular, neural, seeds, part, outDir, Console.WriteLine);
         Console.WriteLine($"wrote {Path.Combine(outDir, "results.md")} and the SVG plots beside it");
         return 0;

@@ -36,6 +36,9 @@ public sealed record NeuralSettings
     public int SmallDataSteps { get; init; } = 300;
     public double SmallDataLambda { get; init; } = 0.3;
 
+    /// <summary>Where the models, their batches and the optimizer state live.</summary>
+    public Device Device { get; init; } = Device.Cpu;
+
     /// <summary>Timed MLE and IQLearn steps per seed for the step-cost ratio (after 5 untimed warm-up pairs).</summary>
     public int CostRepetitions { get; init; } = 20;
 }
@@ -79,6 +82,7 @@ public static class ShortestPathExperiment
         var walks = pairs.SelectMany(p => Enumerable.Range(0, 4).Select(_ => Language.RandomWalk(p.Start, p.Goal, draws))).ToList();
 
         var pretrained = new GriffinModel(ModelConfig(s.Width, s.Blocks), new Generator(seed));
+        pretrained.To(s.Device);
         var clock = Stopwatch.StartNew();
         Train(pretrained, walks, new IrlObjective(IrlObjectiveKind.Mle), s.PretrainSteps, s, seed, held, null);
         log($"seed {seed}: pretrained on random walks ({s.PretrainSteps} steps, {clock.Elapsed.TotalSeconds:F0} s); held-out expert NLL {IrlTraining.HeldOutNll(pretrained, held, Language.Pad):F3}");
@@ -146,6 +150,7 @@ public static class ShortestPathExperiment
     private static GriffinModel FromSnapshot(Dictionary<string, NDArray> snapshot, NeuralSettings s, ulong seed)
     {
         var model = new GriffinModel(ModelConfig(s.Width, s.Blocks), new Generator(seed));
+        model.To(s.Device);
         foreach (var (name, p) in model.NamedParameters()) p.SetData(snapshot[name].Clone());
         return model;
     }
@@ -201,7 +206,7 @@ public static class ShortestPathExperiment
         {
             for (int start = 0; start < samples.Count; start += 128)
             {
-                var batch = TransitionBatch.Create([.. samples.Skip(start).Take(128)], Language.Pad);
+                var batch = IrlTraining.Batch(model, [.. samples.Skip(start).Take(128)], Language.Pad);
                 var logits = IrlTraining.Logits(model, batch);
                 returns.AddRange(RewardExtraction.Extract(logits, batch, s.Gamma));
                 var logProbs = (TokenMdp.ActionLogProbs(logits, batch) * batch.MaskAs(logits.DType)).Sum([1]).Data.ToDoubleArray();
