@@ -177,7 +177,7 @@ public static class GemmBenchmark
     {
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine($"gemm {(options.Double ? "f64" : "f32")}, {options.Threads} thread(s), engine kernels {Gemm.BestIsa}, " +
-            $"OpenBLAS: {openBlas?.Library ?? "not found"}");
+            $"OpenBLAS: {(openBlas is null ? "not found" : $"{openBlas.Library} (OPENBLAS_THREAD_TIMEOUT={openBlas.ThreadTimeout})")}");
         Console.WriteLine(string.Create(inv, $"peak FMA estimate: {peak:F1} GFLOP/s ({options.Threads} thread(s))"));
         Console.WriteLine($"{"M x K x N",-18} {"engine GFLOP/s",15} {"OpenBLAS GFLOP/s",17} {"engine/OpenBLAS",16} {"engine/peak",12}");
         foreach (var row in rows)
@@ -200,7 +200,11 @@ public static class GemmBenchmark
             json.WriteNumber("threads", options.Threads);
             json.WriteString("kernels", Gemm.BestIsa.ToString());
             if (openBlas is null) json.WriteNull("openblas");
-            else json.WriteString("openblas", openBlas.Library);
+            else
+            {
+                json.WriteString("openblas", openBlas.Library);
+                json.WriteString("openblas_thread_timeout", openBlas.ThreadTimeout);
+            }
             json.WriteNumber("peak_gflops", Math.Round(peak, 2));
             json.WriteStartArray("results");
             foreach (var row in rows)

@@ -26,6 +26,42 @@ public class GemmThreadingTests
         }
     }
 
+    /// <summary>A short, very wide, deep product: two NC-wide column panels, more KC slices of packed B than
+    /// one shared group holds in double (so the slices are packed and used in groups), and too few rows for
+    /// the threads (so C is also cut into column parts). Any thread count, even more threads than cores,
+    /// gives the same bits, and they match the naive product.</summary>
+    [Fact]
+    public void WideDeepProductSpansPanelsSliceGroupsAndColumnParts()
+    {
+        const int m = 13, n = 4100, k = 700;
+        var rng = new Random(11);
+        var A = GemmLayouts.Make(0, m, k, 0, out int lengthA);
+        var B = GemmLayouts.Make(0, k, n, 0, out int lengthB);
+        double[] a = GemmLayouts.Random(lengthA, rng, x => x), b = GemmLayouts.Random(lengthB, rng, x => x);
+        var (product, magnitude) = GemmLayouts.Naive(m, n, k, a, A, b, B);
+        double[] single = Multiply(a, A, b, B, 1);
+        for (int i = 0; i < single.Length; i++)
+            Assert.True(Math.Abs(single[i] - product[i]) <= 2 * k * 2.220446049250313e-16 * magnitude[i], $"element {i}: {single[i]} vs {product[i]}");
+        foreach (int threads in new[] { 2, 3, 5 })
+            Assert.Equal(single, Multiply(a, A, b, B, threads));
+
+        double[] Multiply(double[] a, MatrixView A, double[] b, MatrixView B, int threads)
+        {
+            var c = new double[m * n];
+            int saved = Parallelism.MaxThreads;
+            try
+            {
+                Parallelism.MaxThreads = threads;
+                Gemm.Multiply(m, n, k, a, A, b, B, c, new MatrixView(0, n, 1));
+            }
+            finally
+            {
+                Parallelism.MaxThreads = saved;
+            }
+            return c;
+        }
+    }
+
     [Fact]
     public void MatMulOnNonContiguousInputsMatchesReferenceBackend()
     {
