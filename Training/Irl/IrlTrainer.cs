@@ -44,15 +44,7 @@ public static class IrlTrainer
         var batcher = new PromptResponseBatcher(train, config.BatchSize, config.Seed);
         var model = ModelCatalog.Create(config.Model, config.Seed);
         var optimizer = new AdamW(LmTrainer.ParameterGroups(model, config));
-        long step = 0;
-        if (checkpoint is not null)
-        {
-            checkpoint.LoadInto(model, checkpointSource ?? "checkpoint");
-            optimizer.LoadState(checkpoint.Optimizer);
-            batcher.Restore(checkpoint.Data);
-            step = checkpoint.Step;
-            progress.Line($"resumed from {checkpointSource ?? "checkpoint"} at step {step}");
-        }
+        long step = TrainingLoop.Resume(checkpoint, checkpointSource, model, optimizer, batcher.Restore, progress);
         progress.Line(string.Create(CultureInfo.InvariantCulture,
             $"model {config.Model}: {model.ParameterCount:N0} parameters; {config.Data}: {train.Count} train / {validation.Count} held-out pairs; objective {config.Objective}"));
 

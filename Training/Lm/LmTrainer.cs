@@ -35,15 +35,7 @@ public sealed class LmTrainer
         bool canValidate = corpus.Validation.TokenCount > config.SequenceLength;
         var model = ModelCatalog.Create(config.Model, config.Seed);
         var optimizer = new AdamW(ParameterGroups(model, config));
-        long step = 0;
-        if (checkpoint is not null)
-        {
-            checkpoint.LoadInto(model, checkpointSource ?? "checkpoint");
-            optimizer.LoadState(checkpoint.Optimizer);
-            batcher.Restore(checkpoint.Data);
-            step = checkpoint.Step;
-            progress.Line($"resumed from {checkpointSource ?? "checkpoint"} at step {step}");
-        }
+        long step = TrainingLoop.Resume(checkpoint, checkpointSource, model, optimizer, batcher.Restore, progress);
         if (device is { Kind: DeviceKind.Gpu } gpu)
         {
             if (checkpoint is not null)

@@ -30,6 +30,19 @@ internal sealed record LoopResult(long FinalStep, List<double> TrainLosses, doub
 
 internal static class TrainingLoop
 {
+    /// <summary>Puts a checkpoint's weights, optimizer state and data position back; returns the step to go
+    /// on from (0 when there is no checkpoint).</summary>
+    public static long Resume(LmCheckpoint? checkpoint, string? source, LanguageModel model, AdamW optimizer,
+        Action<BatcherState> restoreData, Progress progress)
+    {
+        if (checkpoint is null) return 0;
+        checkpoint.LoadInto(model, source ?? "checkpoint");
+        optimizer.LoadState(checkpoint.Optimizer);
+        restoreData(checkpoint.Data);
+        progress.Line($"resumed from {source ?? "checkpoint"} at step {checkpoint.Step}");
+        return checkpoint.Step;
+    }
+
     public static LoopResult Run(LmRunConfig config, string runDir, Progress progress, LanguageModel model, AdamW optimizer,
         long step, long? stopAtStep, TrainingTask task)
     {

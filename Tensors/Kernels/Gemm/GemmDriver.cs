@@ -1,9 +1,10 @@
 // The loops around the micro-kernel of the GotoBLAS/BLIS GEMM (Goto & van de Geijn 2008, "Anatomy of
 // High-Performance Matrix Multiplication"; threading after Smith et al. 2014, "Anatomy of High-Performance
 // Many-Threaded Matrix Multiplication"): jc over NC-column panels; for each panel, B is packed into KC-deep
-// slices that all threads share (GemmSharedPanel), and the rows of C are cut into blocks that threads claim
-// one at a time. A thread runs its block through the slices in increasing k: pack that block's A for the
-// slice, then the micro-kernel over every NR x MR tile.
+// slices that all threads share (GemmSharedPanel), and C is cut into blocks that threads claim one at a
+// time. For each (block, slice) a thread packs the block's A for the slice, then runs the micro-kernel over
+// every NR x MR tile; blocks go through all their slices at once (block-major) or the slices are taken one
+// at a time across all blocks (slice-major), whichever passes over less memory (see Run).
 //
 // Every C element sums its k products in the same order whoever computes it (each KC slice summed from zero
 // in a register, then added to C, slices in increasing k), so results are bit-identical for any thread count.
